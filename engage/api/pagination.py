@@ -1,0 +1,45 @@
+"""One pagination for every list endpoint: ``?page=1&page_size=50``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import PaginationBase
+
+MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000
+
+
+class EngagePagination(PaginationBase):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1")
+        page_size: int = Field(
+            50, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, at most {MAX_PAGE_SIZE}"
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="Items on all pages")
+        page: int
+        page_size: int
+        pages: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: Any = None, **params: Any
+    ) -> dict[str, Any]:
+        count = self._items_count(queryset)
+        start = (pagination.page - 1) * pagination.page_size
+        # Past the end there is nothing to fetch (and no offset the database might refuse).
+        items = list(queryset[start : start + pagination.page_size]) if start < count else []
+        return {
+            "items": items,
+            "count": count,
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+            "pages": max(1, math.ceil(count / pagination.page_size)),
+        }
