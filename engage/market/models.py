@@ -1,0 +1,409 @@
+"""The market register: who the council buys care from, and whom to talk to there.
+
+Localities and service types are data. A Provider is the organisation registered with the
+CQC; a Service is one registered location; a Contact is a person at a provider; an
+Association is a provider association with memberships over time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+if TYPE_CHECKING:
+    from engage.market.audience import Audience
+
+
+class Locality(models.Model):
+    """An area of the council used to target engagement (demo: North, Mid, South, West).
+
+    ``districts`` and ``postcode_districts`` let the CQC import place a service in a locality:
+    CQC files name either a district council ("Location Local Authority") or only the county.
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60, unique=True)
+    districts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="District or local authority names this locality covers.",
+    )
+    postcode_districts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Postcode outward codes (e.g. CM1) this locality covers.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "localities"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="locality_name_unique",
+                violation_error_message="A locality with this name already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceType(models.Model):
+    """A kind of care service (residential, nursing, domiciliary, …); data, not code.
+
+    The ``slug`` is what the CQC import maps CQC's own vocabulary to
+    (see ``engage.market.cqc_format.SERVICE_TYPES``).
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Level(models.TextChoices):
+    """The three levels at which people work at a provider (the review's "who")."""
+
+    OWNER = "owner", "Owners and directors"
+    MANAGER = "manager", "Care managers"
+    WORKER = "worker", "Care workers"
+
+
+class Rating(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires-improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+    NOT_RATED = "", "Not rated yet"
+
+
+class Provider(models.Model):
+    """A care provider: the organisation registered with the Care Quality Commission."""
+
+    cqc_provider_id = models.CharField(
+        "CQC provider ID", max_length=20, unique=True, null=True, blank=True
+    )
+    name = models.CharField(max_length=250)
+    is_tier_one = models.BooleanField(
+        "Tier One provider",
+        default=False,
+        help_text="One of the council's strategic (Tier One) providers.",
+    )
+    contract_manager = models.ForeignKey(
+        "council.Officer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_providers",
+        help_text="The officer who manages the council's contracts with this provider.",
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField("general email", blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="False when no service is registered any more."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name"], name="provider_name_idx"),
+            models.Index(fields=["is_tier_one", "name"], name="provider_tier_one_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A registered location: a care home, a home-care office, a supported-living scheme, …"""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DEREGISTERED = "deregistered", "Deregistered"
+
+    cqc_location_id = models.CharField(
+        "CQC location ID", max_length=20, unique=True, null=True, blank=True
+    )
+    #: Unknown when a CQC file without provider columns created the service.
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    name = models.CharField(max_length=250)
+    service_types = models.ManyToManyField(ServiceType, related_name="services", blank=True)
+    locality = models.ForeignKey(
+        Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    local_authority = models.CharField(
+        max_length=100, blank=True, help_text="As the CQC records it."
+    )
+    region = models.CharField(max_length=100, blank=True)
+    beds = models.PositiveIntegerField("registered beds", null=True, blank=True)
+    rating = models.CharField(
+        "latest CQC rating", max_length=30, choices=Rating.choices, blank=True, default=""
+    )
+    rating_date = models.DateField("date of the rating", null=True, blank=True)
+    is_contracted = models.BooleanField("contracted with the council", default=False)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.ACTIVE)
+    deregistered_on = models.DateField(null=True, blank=True)
+    registered_since = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    #: CQC's own labels and specialisms, kept as imported.
+    cqc_service_types = models.JSONField(default=list, blank=True)
+    specialisms = models.JSONField(default=list, blank=True)
+    last_imported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["name"], name="service_name_idx"),
+            models.Index(fields=["provider", "status"], name="service_provider_status_idx"),
+            models.Index(fields=["locality", "status"], name="service_locality_status_idx"),
+            models.Index(fields=["rating"], name="service_rating_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="active", deregistered_on__isnull=True)
+                | Q(status="deregistered"),
+                name="service_deregistered_date_only_when_deregistered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Contact(models.Model):
+    """A person at a provider. Personal data: least privilege, audited, exportable, erasable."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=150)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    job_title = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    services = models.ManyToManyField(
+        Service,
+        related_name="contacts",
+        blank=True,
+        help_text="Where they work; none means across the provider.",
+    )
+    email_consent = models.BooleanField("agreed to receive emails", default=False)
+    email_consent_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed = models.BooleanField(default=False)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="False when they have left the provider."
+    )
+    #: The contact's sign-in to the provider portal, if they have one.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+    )
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When their personal data was erased."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["provider", "level"], name="contact_provider_level_idx"),
+            models.Index(fields=["name"], name="contact_name_idx"),
+            models.Index(fields=["email"], name="contact_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_be_emailed(self) -> bool:
+        """Has an address, agreed to email, has not unsubscribed, has not left or been erased."""
+        return (
+            bool(self.email)
+            and self.email_consent
+            and not self.unsubscribed
+            and self.is_active
+            and not self.erased_at
+        )
+
+
+class Association(models.Model):
+    """A provider association (a member body or a network). Merged ones keep their history."""
+
+    class Kind(models.TextChoices):
+        MEMBER_BODY = "member-body", "Member body"
+        NETWORK = "network", "Network"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    merged_on = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="association_name_unique",
+                violation_error_message="An association with this name already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssociationMembership(models.Model):
+    """A provider's membership of an association from ``start`` to ``end`` (open if empty)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="memberships"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="memberships")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-start", "pk"]
+        indexes = [models.Index(fields=["provider", "end"], name="membership_provider_end_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="membership_ends_after_it_starts",
+                violation_error_message="A membership cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} in {self.association} from {self.start}"
+
+    def clean(self) -> None:
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": "A membership cannot end before it starts."})
+        if self.provider_id and self.association_id and self.start:
+            overlapping = AssociationMembership.objects.filter(
+                association_id=self.association_id, provider_id=self.provider_id
+            ).exclude(pk=self.pk)
+            overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gte=self.start))
+            if self.end:
+                overlapping = overlapping.filter(start__lte=self.end)
+            if overlapping.exists():
+                raise ValidationError(
+                    "This provider is already a member of this association at that time."
+                )
+
+
+class CqcImport(models.Model):
+    """One run of the CQC import: who, when, which file, what changed and what was wrong."""
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        REFUSED = "refused", "Refused (nothing written)"
+        DRY_RUN = "dry-run", "Checked only (nothing written)"
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file_name = models.CharField(max_length=300)
+    layout = models.CharField(max_length=40, blank=True)
+    local_authorities = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deregistered = models.PositiveIntegerField(default=0)
+    providers_created = models.PositiveIntegerField(default=0)
+    providers_updated = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, blank=True, help_text="Reason -> count.")
+    errors = models.JSONField(default=list, blank=True, help_text="[[line, reason], …]")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_outcome_display()})"
+
+
+class AudienceFields(models.Model):
+    """Who an activity, a group or a session is for: service types × levels × localities.
+
+    An empty dimension means "all" (no service type chosen: every service type). The pure
+    logic (overlap, description) is ``engage.market.audience.Audience``; ``audience()`` builds
+    one from these fields (prefetch the two many-to-many fields on lists).
+    """
+
+    audience_service_types = models.ManyToManyField(
+        ServiceType, blank=True, related_name="+", verbose_name="service types"
+    )
+    audience_localities = models.ManyToManyField(
+        Locality, blank=True, related_name="+", verbose_name="localities"
+    )
+    for_owners = models.BooleanField("owners and directors", default=False)
+    for_managers = models.BooleanField("care managers", default=False)
+    for_workers = models.BooleanField("care workers", default=False)
+    tier_one_only = models.BooleanField("Tier One providers only", default=False)
+
+    class Meta:
+        abstract = True
+
+    def audience(self) -> Audience:
+        from engage.market.audience import Audience
+
+        levels = {
+            level
+            for level, chosen in (
+                (Level.OWNER, self.for_owners),
+                (Level.MANAGER, self.for_managers),
+                (Level.WORKER, self.for_workers),
+            )
+            if chosen
+        }
+        return Audience(
+            service_types=frozenset(t.slug for t in self.audience_service_types.all()),
+            levels=frozenset(str(level) for level in levels),
+            localities=frozenset(loc.slug for loc in self.audience_localities.all()),
+            tier_one_only=self.tier_one_only,
+        )

@@ -1,0 +1,1 @@
+"""Pages of the market register, one module per kind of record."""
