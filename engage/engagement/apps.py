@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class EngagementConfig(AppConfig):
+    name = "engage.engagement"
+    label = "engagement"
+    verbose_name = "Engagement planning and the calendar"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from engage.engagement import models
+
+        auditlog.register(
+            models.Activity,
+            m2m_fields={
+                "audience_service_types",
+                "audience_localities",
+                "required_teams",
+                "invited_partners",
+            },
+        )
+        auditlog.register(models.Venue)
+        auditlog.register(models.TopicLevelHint)
+        auditlog.register(models.AcceptedWarning)
+        auditlog.register(models.Registration)
+        auditlog.register(models.StatusChange)
+        auditlog.register(models.Invitation)
+        auditlog.register(models.CalendarFeed, exclude_fields=["token", "last_used_at"])

@@ -1,0 +1,65 @@
+"""Home-page panels of engagement planning (registered in ``engage.core.home``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from engage.engagement import selectors
+from engage.engagement.models import Activity
+
+PANEL_SIZE = 8
+
+_NEXT_STEP: dict[str, str] = {
+    Activity.Status.DRAFT: "finish and submit it",
+    Activity.Status.APPROVED: "publish it and send the invitations",
+    Activity.Status.PUBLISHED: "mark it as held",
+    Activity.Status.HELD: "record its evaluation",
+    Activity.Status.EVALUATED: "close it",
+}
+
+
+def needing_action(user: Any) -> dict[str, Any]:
+    """An officer's own activities that wait on them, with the next step of each."""
+    queryset = selectors.needing_action(user)
+    items = list(queryset[: PANEL_SIZE + 1])
+    now = timezone.now()
+    rows = [
+        {
+            "activity": a,
+            "next": _NEXT_STEP.get(a.status, "")
+            if a.status != Activity.Status.PUBLISHED or a.ends_at < now
+            else "",
+        }
+        for a in items[:PANEL_SIZE]
+    ]
+    more = queryset.count() - PANEL_SIZE if len(items) > PANEL_SIZE else 0
+    return {"items": rows, "more": more}
+
+
+def awaiting_approval(user: Any) -> dict[str, Any]:
+    """The Provider Engagement Manager's queue: submitted activities, oldest first."""
+    queryset = selectors.awaiting_approval()
+    count = queryset.count()
+    return {"count": count, "items": list(queryset[:PANEL_SIZE]), "more": count > PANEL_SIZE}
+
+
+#: How many upcoming events the portal home lists before "all events for you".
+PORTAL_EVENTS_SHOWN = 5
+
+
+def portal_upcoming_events(user: Any, provider: Any) -> dict[str, Any] | None:
+    """The portal home's next events meant for the signed-in provider user, with their place."""
+    contact = selectors.contact_of(user)
+    if contact is None:
+        return None
+    places = selectors.places_of(contact)
+    events = selectors.events_for_contact(contact, places=places)
+    if not events:
+        return None
+    shown = events[:PORTAL_EVENTS_SHOWN]
+    return {
+        "rows": [(activity, places.get(activity.pk)) for activity in shown],
+        "total": len(events),
+    }
