@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "engage.portal"
+    label = "portal"
+    verbose_name = "The provider portal"
