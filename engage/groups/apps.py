@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class GroupsConfig(AppConfig):
+    name = "engage.groups"
+    label = "groups"
+    verbose_name = "Engagement groups, meetings and standards"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from engage.groups import models
+
+        auditlog.register(
+            models.EngagementGroup,
+            m2m_fields={
+                "required_teams",
+                "invited_partners",
+                "streams",
+                "audience_service_types",
+                "audience_localities",
+            },
+        )
+        auditlog.register(models.TermsOfReference)
+        auditlog.register(models.MaturityAssessment)
+        auditlog.register(models.ForumStream, m2m_fields={"service_types"})
+        auditlog.register(models.GroupKindDefaults, m2m_fields={"required_teams", "streams"})

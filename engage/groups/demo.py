@@ -1,0 +1,459 @@
+"""Demo data of the groups register: the review's structure of groups with two years of history.
+
+A provider forum per locality (each meeting split into a residential and nursing session, a
+domiciliary session and a networking overlap), the Tier One providers group, strategic groups,
+liaison with each association, the skills-board care sector group and working groups. Terms of
+reference are in every state the review found (the forums had none) and maturity assessments run
+over two years. Groups are the council's structure, so both scales have the same set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from engage.accounts.models import Role, User
+from engage.core.demo import DemoContext
+from engage.council.models import Officer, PartnerOrganisation, Team
+from engage.groups import services
+from engage.groups.models import (
+    DIMENSIONS,
+    EngagementGroup,
+    ForumStream,
+    GroupKind,
+    GroupKindDefaults,
+    GroupStatus,
+    TermsOfReference,
+)
+from engage.market.models import Association, Locality, ServiceType
+
+#: (name, slug, service type slugs, networking overlap)
+DEMO_STREAMS = (
+    ("Residential and nursing", "residential-nursing", ("residential", "nursing"), False),
+    ("Domiciliary care", "domiciliary", ("domiciliary",), False),
+    ("Networking overlap", "networking", (), True),
+)
+
+#: Teams that must attend, by kind (the review: forums need all five).
+REQUIRED_TEAMS = {
+    GroupKind.PROVIDER_FORUM: (
+        "commissioning",
+        "quality-improvement",
+        "contracts",
+        "safeguarding",
+        "service-placement",
+    ),
+    GroupKind.TIER_ONE: ("commissioning", "contracts", "quality-improvement"),
+    GroupKind.STRATEGIC: ("commissioning", "contracts"),
+    GroupKind.ASSOCIATION_LIAISON: ("commissioning",),
+    GroupKind.SKILLS_BOARD: ("commissioning",),
+}
+
+#: Days before today of the maturity assessments (about every six months over two years).
+ASSESSMENT_DAYS_AGO = (715, 540, 360, 185, 20)
+
+EVIDENCE = {
+    "purpose": (
+        "No written purpose; members describe it differently.",
+        "Purpose drafted but not yet agreed by members.",
+        "Purpose and terms of reference agreed and shared with members.",
+        "Terms of reference in date and used to plan the forward plan.",
+    ),
+    "membership": (
+        "Few providers attend and one service type dominates.",
+        "Most service types attend; teams that must attend are often missing.",
+        "Providers from every stream attend with the required teams.",
+        "Membership reviewed each year against the market; partners attend.",
+    ),
+    "attendance": (
+        "Meetings cancelled at short notice; attendance falling.",
+        "Meetings held, but dates not published far enough ahead.",
+        "Dates published a year ahead; most members attend most meetings.",
+        "Stable attendance over the year; members send deputies when away.",
+    ),
+    "outcomes": (
+        "Actions not recorded.",
+        "Actions recorded but many overdue.",
+        "Most actions completed on time; notes distributed.",
+        "Actions completed and outcomes reported back to providers.",
+    ),
+    "evaluation": (
+        "Meetings not evaluated.",
+        "Evaluation forms used occasionally; little follow-up.",
+        "Every meeting evaluated; results shared.",
+        "Feedback acted on and reported as “you said, we did”.",
+    ),
+}
+
+
+@dataclass
+class GroupPlan:
+    """A demo group: what it is, and the story its terms and maturity tell."""
+
+    name: str
+    kind: str
+    purpose: str
+    owner: Officer
+    locality: Locality | None = None
+    status: str = GroupStatus.ACTIVE
+    frequency_target: int | None = None
+    horizon: int | None = None
+    partners: list[PartnerOrganisation] = field(default_factory=list)
+    service_types: list[ServiceType] | None = None
+    association: Association | None = None
+    tier_one_only: bool | None = None
+    #: Approved versions as (days ago approved, months until review), oldest first.
+    approvals: tuple[tuple[int, int], ...] = ()
+    #: Whether a draft of the next version is in progress.
+    draft: bool = False
+    #: Starting maturity and how much it rises per assessment (negative: declines).
+    maturity_start: float = 1.6
+    maturity_step: float = 0.3
+    established_days_ago: int = 1100
+
+
+def _setup_defaults(teams: dict[str, Team], types: dict[str, ServiceType]) -> list[ForumStream]:
+    streams = []
+    for position, (name, slug, type_slugs, overlap) in enumerate(DEMO_STREAMS):
+        stream, _ = ForumStream.objects.update_or_create(
+            slug=slug, defaults={"name": name, "is_overlap": overlap, "position": position}
+        )
+        stream.service_types.set([types[s] for s in type_slugs if s in types])
+        streams.append(stream)
+    for kind in GroupKind:
+        row, _ = GroupKindDefaults.objects.get_or_create(kind=kind)
+        row.required_teams.set([teams[s] for s in REQUIRED_TEAMS.get(kind, ()) if s in teams])
+        row.streams.set(streams if kind == GroupKind.PROVIDER_FORUM else [])
+    return streams
+
+
+def _terms_body(plan: GroupPlan, version: int, group: EngagementGroup) -> str:
+    teams = ", ".join(t.name for t in group.required_teams.all()) or "the owner's team"
+    partners = ", ".join(p.name for p in group.invited_partners.all())
+    streams = [s.name for s in group.streams.all()]
+    lines = [
+        "# Purpose",
+        "",
+        plan.purpose,
+        "",
+        "# Membership",
+        "",
+        f"- Chaired by {group.chair or 'the owner'}; owned by {plan.owner.user.full_name}.",
+        f"- Council teams: {teams}.",
+    ]
+    if version >= 2 and partners:
+        lines.append(f"- Partners who attend: {partners}.")
+    lines += [
+        "- Provider members: any provider the group is for may attend; each sends someone "
+        "able to speak for their service.",
+        "",
+        "# Meetings",
+        "",
+        f"- At least {group.frequency_target} meetings a year.",
+        f"- Dates are published {group.publication_horizon_months} months ahead."
+        if version >= 2
+        else "- Dates are agreed at each meeting.",
+    ]
+    if streams:
+        lines.append(f"- Each meeting has sessions for: {', '.join(streams)}.")
+    lines += [
+        "",
+        "# Roles and responsibilities",
+        "",
+        "- The owner agrees the agenda and makes sure actions are followed up.",
+        "- Members prepare for items and share what they learn with their colleagues.",
+        "",
+    ]
+    if version >= 2:
+        lines += [
+            "# Forward plan",
+            "",
+            "Providers are invited to propose items for the forward plan before each meeting.",
+            "",
+        ]
+    lines += [
+        "# Notes and actions",
+        "",
+        "Notes and actions are sent to members within ten working days."
+        if version >= 2
+        else "Notes are kept by the council.",
+        "",
+    ]
+    if version >= 3:
+        lines += [
+            "# Evaluation",
+            "",
+            "Every meeting is evaluated; the results and what was done about them are reported "
+            "at the next meeting (“you said, we did”).",
+            "",
+        ]
+    lines += ["# Review", "", "These terms of reference are reviewed every year."]
+    return "\n".join(lines)
+
+
+CHANGE_SUMMARIES = {
+    1: "First terms of reference.",
+    2: "Adds partners, publishing dates a year ahead, the forward plan and notes within ten "
+    "working days.",
+    3: "Adds evaluation of every meeting.",
+}
+
+
+def _add_terms(plan: GroupPlan, group: EngagementGroup, today: date, approver: User) -> None:
+    version = 0
+    for days_ago, review_months in plan.approvals:
+        version += 1
+        approved_on = today - timedelta(days=days_ago)
+        terms = services.draft_terms(
+            actor=None,
+            group=group,
+            title=f"{group.name}: terms of reference",
+            body=_terms_body(plan, version, group),
+            change_summary=CHANGE_SUMMARIES.get(version, ""),
+        )
+        services.approve_terms(
+            actor=approver,
+            terms=terms,
+            approved_on=approved_on,
+            review_due=services.add_months(approved_on, review_months),
+            approval_note=f"Agreed at the meeting of {approved_on:%-d %B %Y}.",
+        )
+        drafted = timezone.now() - timedelta(days=days_ago + 21)
+        TermsOfReference.objects.filter(pk=terms.pk).update(created_at=drafted, created_by=approver)
+    if plan.draft:
+        version += 1
+        terms = services.draft_terms(
+            actor=None,
+            group=group,
+            title=f"{group.name}: terms of reference",
+            body=_terms_body(plan, version, group),
+            change_summary=CHANGE_SUMMARIES.get(version, "Updated after the annual review."),
+        )
+        TermsOfReference.objects.filter(pk=terms.pk).update(created_by=plan.owner.user)
+
+
+def _add_maturity(ctx: DemoContext, plan: GroupPlan, group: EngagementGroup, today: date) -> None:
+    level = plan.maturity_start
+    for days_ago in ASSESSMENT_DAYS_AGO:
+        if days_ago > plan.established_days_ago:
+            continue
+        scores = {}
+        evidence = {}
+        for index, dimension in enumerate(DIMENSIONS):
+            key = dimension.key.value
+            offset = (index - 2) * 0.15 + ctx.rng.uniform(-0.5, 0.5)
+            if key == "purpose" and not plan.approvals:
+                offset -= 0.8  # no terms of reference: the review's finding
+            score = max(1, min(4, round(level + offset)))
+            scores[key] = score
+            evidence[key] = EVIDENCE[key][score - 1]
+        services.record_maturity_assessment(
+            actor=plan.owner.user,
+            group=group,
+            assessed_on=today - timedelta(days=days_ago),
+            scores=scores,
+            evidence=evidence,
+            summary="Agree terms of reference and publish next year's dates."
+            if scores["purpose"] < 3
+            else "Keep evaluating every meeting and report back what changed.",
+        )
+        level = max(1.0, min(4.0, level + plan.maturity_step))
+
+
+def _partners_for(
+    locality: Locality, partners: list[PartnerOrganisation]
+) -> list[PartnerOrganisation]:
+    """The ICB whose name mentions the locality's area (else the first), and the trusts."""
+    area = locality.name.split()[0].lower()
+    icbs = [p for p in partners if p.kind == PartnerOrganisation.Kind.ICB]
+    trusts = [p for p in partners if p.kind == PartnerOrganisation.Kind.TRUST]
+    icb = next((p for p in icbs if area in p.name.lower()), icbs[0] if icbs else None)
+    return ([icb] if icb else []) + trusts
+
+
+def seed(ctx: DemoContext) -> None:
+    """About twenty groups with terms of reference and maturity over two years."""
+    today = timezone.localdate()
+    teams = {t.slug: t for t in Team.objects.all()}
+    types = {t.slug: t for t in ServiceType.objects.all()}
+    _setup_defaults(teams, types)
+    partners = list(PartnerOrganisation.objects.order_by("name"))
+    officers = list(Officer.objects.select_related("user", "team").order_by("pk"))
+    pem = next(o for o in officers if o.user.role == Role.PEM)
+    commissioners = [o for o in officers if o.team.slug == "commissioning"] or [pem]
+    leads = iter(commissioners * 3)
+
+    plans: list[GroupPlan] = []
+    forum_stories = {
+        # locality slug -> (approvals, draft, maturity start, step)
+        "mid": (((700, 12), (330, 12)), True, 1.8, 0.35),
+        "north": (((500, 12),), False, 2.4, -0.2),
+        "south": ((), True, 1.4, 0.25),
+        "west": ((), False, 1.2, 0.2),
+    }
+    for locality in Locality.objects.filter(is_active=True).order_by("name"):
+        owner = services.forum_owner_for(locality)
+        if owner is None:
+            continue
+        approvals, draft, start, step = forum_stories.get(locality.slug, ((), False, 1.5, 0.2))
+        plans.append(
+            GroupPlan(
+                name=f"{locality.name} Provider Forum",
+                kind=GroupKind.PROVIDER_FORUM,
+                purpose=f"Care managers and care staff of {locality.name} work with the council "
+                "and the NHS on putting new schemes into practice, and say what needs to "
+                "improve.",
+                owner=owner,
+                locality=locality,
+                frequency_target=4 if locality.slug == "mid" else 3,
+                horizon=12,
+                partners=_partners_for(locality, partners),
+                approvals=approvals,
+                draft=draft,
+                maturity_start=start,
+                maturity_step=step,
+            )
+        )
+    plans.append(
+        GroupPlan(
+            name="Tier One Providers Group",
+            kind=GroupKind.TIER_ONE,
+            purpose="The council meets its strategic (Tier One) providers regularly and formally "
+            "on quality, safeguarding, capacity and the market's direction.",
+            owner=pem,
+            approvals=((600, 12), (200, 12)),
+            maturity_start=2.0,
+            maturity_step=0.3,
+        )
+    )
+    strategic = (
+        ("Residential and Nursing Strategic Group", ("residential", "nursing"), ((420, 12),)),
+        ("Domiciliary Care Strategic Group", ("domiciliary",), ((250, 12),)),
+        ("Learning Disability and Supported Living Strategic Group", ("supported-living",), ()),
+    )
+    for name, type_slugs, approvals in strategic:
+        plans.append(
+            GroupPlan(
+                name=name,
+                kind=GroupKind.STRATEGIC,
+                purpose="Owners and directors work with commissioners on strategy, pricing and "
+                "contracting for their part of the market.",
+                owner=next(leads),
+                service_types=[types[s] for s in type_slugs if s in types],
+                approvals=approvals,
+                maturity_start=1.7,
+                maturity_step=0.25,
+                established_days_ago=800,
+            )
+        )
+    plans.append(
+        GroupPlan(
+            name="Independent Living and Extra Care Strategic Group",
+            kind=GroupKind.STRATEGIC,
+            purpose="Proposed: owners of extra care schemes and commissioners plan new capacity.",
+            owner=next(leads),
+            status=GroupStatus.PROPOSED,
+            service_types=[types["extra-care"]] if "extra-care" in types else None,
+            established_days_ago=0,
+        )
+    )
+    liaison_stories = (((300, 12),), (), ((520, 12),))
+    associations = Association.objects.filter(is_active=True, merged_into__isnull=True)
+    for index, association in enumerate(associations.order_by("name")):
+        plans.append(
+            GroupPlan(
+                name=f"Liaison with {association.name}",
+                kind=GroupKind.ASSOCIATION_LIAISON,
+                purpose=f"Regular liaison between the council and {association.name}, which "
+                "speaks for its member providers.",
+                owner=pem if index % 2 == 0 else next(leads),
+                association=association,
+                frequency_target=4 if association.kind == Association.Kind.MEMBER_BODY else 2,
+                approvals=liaison_stories[index % len(liaison_stories)],
+                maturity_start=2.2,
+                maturity_step=0.15,
+            )
+        )
+    plans.append(
+        GroupPlan(
+            name="Employment and Skills Board: Care Sector Group",
+            kind=GroupKind.SKILLS_BOARD,
+            purpose="Employers, colleges and the council work on recruiting and training the care "
+            "workforce.",
+            owner=next(leads),
+            draft=True,
+            maturity_start=1.3,
+            maturity_step=0.3,
+            established_days_ago=600,
+        )
+    )
+    nhs = [
+        p
+        for p in partners
+        if p.kind in {PartnerOrganisation.Kind.ICB, PartnerOrganisation.Kind.TRUST}
+    ]
+    plans += [
+        GroupPlan(
+            name="Hospital Discharge Working Group",
+            kind=GroupKind.WORKING_GROUP,
+            purpose="Providers, hospitals and the council co-produce a faster, safer discharge "
+            "to care homes and home care.",
+            owner=next(leads),
+            partners=nhs,
+            service_types=[
+                types[s] for s in ("residential", "nursing", "domiciliary") if s in types
+            ],
+            approvals=((150, 9),),
+            maturity_start=2.0,
+            maturity_step=0.3,
+            established_days_ago=400,
+        ),
+        GroupPlan(
+            name="Care Workforce Recruitment Working Group",
+            kind=GroupKind.WORKING_GROUP,
+            purpose="A shared recruitment campaign for care workers across the county.",
+            owner=next(leads),
+            status=GroupStatus.PAUSED,
+            maturity_start=1.5,
+            maturity_step=0.1,
+            established_days_ago=380,
+        ),
+        GroupPlan(
+            name="Home Care Fee Review Co-production Group",
+            kind=GroupKind.WORKING_GROUP,
+            purpose="Co-produced the home care fee model; closed when the new rates were agreed.",
+            owner=next(leads),
+            status=GroupStatus.CLOSED,
+            service_types=[types["domiciliary"]] if "domiciliary" in types else None,
+            approvals=((690, 6),),
+            maturity_start=2.0,
+            maturity_step=0.4,
+            established_days_ago=760,
+        ),
+    ]
+
+    for plan in plans:
+        group = services.create_group(
+            actor=None,
+            name=plan.name,
+            kind=plan.kind,
+            purpose=plan.purpose,
+            owner=plan.owner,
+            locality=plan.locality,
+            status=plan.status,
+            chair=f"{ctx.person_name()} ({'provider representative' if plan.kind == GroupKind.PROVIDER_FORUM else 'co-chair'})",
+            frequency_target=plan.frequency_target,
+            publication_horizon_months=plan.horizon,
+            invited_partners=plan.partners,
+            audience_service_types=plan.service_types,
+            tier_one_only=plan.tier_one_only,
+            established_on=today - timedelta(days=plan.established_days_ago)
+            if plan.established_days_ago
+            else None,
+            association=plan.association,
+        )
+        approver = plan.owner.user if plan.kind == GroupKind.PROVIDER_FORUM else pem.user
+        _add_terms(plan, group, today, approver)
+        _add_maturity(ctx, plan, group, today)

@@ -1,0 +1,363 @@
+"""Reads of the groups register, shaped for the pages and the API (no N+1 on any list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import add
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from engage.accounts.permissions import Capability, require
+from engage.groups.models import (
+    DIMENSIONS,
+    EngagementGroup,
+    GroupKind,
+    GroupStatus,
+    MaturityAssessment,
+    TermsOfReference,
+    TermsState,
+)
+from engage.groups.terms_diff import TextComparison, compare_texts
+
+# --- Meetings: the seam the second phase fills -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    """A group's meetings in the last 12 months and its next meeting, as the register shows them.
+
+    ``recorded`` is False until meetings are recorded in Engage; the labels then say so rather
+    than showing a misleading zero.
+    """
+
+    recorded: bool
+    last_12_months: int | None
+    next_meeting_on: date | None
+
+    NOT_RECORDED = "Not yet recorded"
+
+    @property
+    def last_12_months_label(self) -> str:
+        if not self.recorded or self.last_12_months is None:
+            return self.NOT_RECORDED
+        return str(self.last_12_months)
+
+    @property
+    def next_meeting_label(self) -> str:
+        if not self.recorded:
+            return self.NOT_RECORDED
+        if self.next_meeting_on is None:
+            return "None planned"
+        return f"{self.next_meeting_on:%-d %b %Y}"
+
+
+def with_meeting_figures(groups: QuerySet[EngagementGroup]) -> QuerySet[EngagementGroup]:
+    """Annotate ``meetings_recorded``, ``meetings_last_12_months`` and ``next_meeting_on``.
+
+    The one place the register and the API read meeting figures from. Meetings are engagement
+    activities belonging to a group and are recorded from the second phase of the groups work
+    on, which replaces these annotations with subqueries over the group's meetings (keeping the
+    names, so pages and the API need no change). Until then no group has recorded meetings.
+    """
+    return groups.annotate(
+        meetings_recorded=Value(False, output_field=BooleanField()),
+        meetings_last_12_months=Value(None, output_field=IntegerField()),
+        next_meeting_on=Value(None, output_field=DateField()),
+    )
+
+
+def meeting_figures(group: EngagementGroup) -> MeetingFigures:
+    """The figures of a group read through ``with_meeting_figures``."""
+    return MeetingFigures(
+        recorded=bool(getattr(group, "meetings_recorded", False)),
+        last_12_months=getattr(group, "meetings_last_12_months", None),
+        next_meeting_on=getattr(group, "next_meeting_on", None),
+    )
+
+
+# --- Groups ---------------------------------------------------------------------------------
+
+
+def _maturity_total() -> Any:
+    return reduce(add, (F(d.score_field) for d in DIMENSIONS))
+
+
+def with_register_figures(
+    groups: QuerySet[EngagementGroup], *, today: date | None = None
+) -> QuerySet[EngagementGroup]:
+    """Annotate each group's terms of reference state and latest maturity (a few subqueries).
+
+    ``terms_state`` is a ``TermsState`` value: current (an approved version whose review date
+    has not passed), review-overdue (approved, review date passed) or none (never approved).
+    """
+    today = today or timezone.localdate()
+    approved = TermsOfReference.objects.filter(
+        group=OuterRef("pk"), status=TermsOfReference.Status.APPROVED
+    )
+    draft = TermsOfReference.objects.filter(
+        group=OuterRef("pk"), status=TermsOfReference.Status.DRAFT
+    )
+    latest = MaturityAssessment.objects.filter(group=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return groups.annotate(
+        terms_version=Subquery(approved.values("version")[:1]),
+        terms_pk=Subquery(approved.values("pk")[:1]),
+        terms_approved_on=Subquery(approved.values("approved_on")[:1]),
+        terms_review_due=Subquery(approved.values("review_due")[:1]),
+        terms_draft_version=Subquery(draft.values("version")[:1]),
+        terms_state=Case(
+            When(terms_review_due__isnull=True, then=Value(TermsState.NONE.value)),
+            When(terms_review_due__lt=today, then=Value(TermsState.REVIEW_OVERDUE.value)),
+            default=Value(TermsState.CURRENT.value),
+            output_field=CharField(),
+        ),
+        maturity_total=Subquery(
+            latest.annotate(score_total=_maturity_total()).values("score_total")[:1],
+            output_field=IntegerField(),
+        ),
+        maturity_assessed_on=Subquery(latest.values("assessed_on")[:1]),
+    )
+
+
+def register(
+    *,
+    search: str = "",
+    kind: str = "",
+    locality_slug: str = "",
+    status: str = "",
+    terms_state: str = "",
+    today: date | None = None,
+) -> QuerySet[EngagementGroup]:
+    """Every group for the register, filtered, with what each row shows already loaded."""
+    groups = EngagementGroup.objects.select_related("locality", "owner__user", "association")
+    if search:
+        groups = groups.filter(Q(name__icontains=search) | Q(purpose__icontains=search))
+    if kind in GroupKind.values:
+        groups = groups.filter(kind=kind)
+    elif kind:
+        groups = groups.none()
+    if locality_slug:
+        groups = groups.filter(locality__slug=locality_slug)
+    if status in GroupStatus.values:
+        groups = groups.filter(status=status)
+    elif status:
+        groups = groups.none()
+    groups = with_meeting_figures(with_register_figures(groups, today=today))
+    if terms_state in TermsState.values:
+        groups = groups.filter(Q(terms_state=terms_state))
+    elif terms_state:
+        groups = groups.none()
+    return groups
+
+
+def groups_visible_to(user: Any) -> QuerySet[EngagementGroup]:
+    """The groups ``user`` may see: every group for those who may see groups (403 otherwise)."""
+    require(user, Capability.GROUPS_VIEW)
+    return EngagementGroup.objects.all()
+
+
+def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
+    """One group, with everything its page shows loaded; 404 when it is not one ``user`` sees."""
+    groups = (
+        groups_visible_to(user)
+        .select_related("locality", "owner__user", "owner__team", "association", "created_by")
+        .prefetch_related(
+            "required_teams",
+            "invited_partners",
+            Prefetch("streams", queryset=_streams()),
+            "audience_service_types",
+            "audience_localities",
+        )
+    )
+    group = with_meeting_figures(with_register_figures(groups)).filter(pk=pk).first()
+    if group is None:
+        raise Http404("No such group")
+    return group
+
+
+def _streams() -> QuerySet[Any]:
+    from engage.groups.models import ForumStream
+
+    return ForumStream.objects.prefetch_related("service_types")
+
+
+def may_manage_group(user: Any, group: EngagementGroup) -> bool:
+    """Whether ``user`` may change ``group`` and its terms and assessments.
+
+    Those who run groups (``GROUPS_MANAGE``) may; so may the owner of a group.
+    """
+    from engage.accounts.permissions import has_capability
+
+    if has_capability(user, Capability.GROUPS_MANAGE):
+        return True
+    officer_id = getattr(getattr(user, "officer", None), "pk", None)
+    return officer_id is not None and group.owner_id == officer_id and user.is_active
+
+
+def audience_summary(group: EngagementGroup) -> list[tuple[str, str]]:
+    """The group's audience as (dimension, description) rows (prefetched many-to-many)."""
+    types = [t.name for t in group.audience_service_types.all()]
+    localities = [loc.name for loc in group.audience_localities.all()]
+    levels = [
+        label
+        for chosen, label in (
+            (group.for_owners, "owners and directors"),
+            (group.for_managers, "care managers"),
+            (group.for_workers, "care workers"),
+        )
+        if chosen
+    ]
+    providers = "Tier One providers only" if group.tier_one_only else "All providers"
+    return [
+        ("Services", ", ".join(types) if types else "All service types"),
+        ("People", (", ".join(levels) if levels else "All levels").capitalize()),
+        ("Localities", ", ".join(localities) if localities else "All localities"),
+        ("Providers", providers),
+    ]
+
+
+# --- Terms of reference ---------------------------------------------------------------------
+
+
+def terms_versions(group: EngagementGroup) -> QuerySet[TermsOfReference]:
+    """All versions of a group's terms, newest first, with who created and approved them."""
+    return (
+        TermsOfReference.objects.filter(group=group)
+        .select_related("created_by", "approved_by")
+        .order_by("-version")
+    )
+
+
+def get_terms_version(group: EngagementGroup, version: int) -> TermsOfReference:
+    """One version of ``group``'s terms (the group is already the user's); 404 if none."""
+    terms = terms_versions(group).filter(version=version).first()
+    if terms is None:
+        raise Http404("No such version")
+    return terms
+
+
+def previous_version(terms: TermsOfReference) -> TermsOfReference | None:
+    """The version before ``terms`` (the highest lower number), if there is one."""
+    return (
+        TermsOfReference.objects.filter(group_id=terms.group_id, version__lt=terms.version)
+        .select_related("created_by", "approved_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def approved_terms(group: EngagementGroup) -> TermsOfReference | None:
+    """The group's approved version (current or overdue for review), if it has one."""
+    return terms_versions(group).filter(status=TermsOfReference.Status.APPROVED).first()
+
+
+def open_draft(group: EngagementGroup) -> TermsOfReference | None:
+    return terms_versions(group).filter(status=TermsOfReference.Status.DRAFT).first()
+
+
+def compare_versions(
+    older: TermsOfReference, newer: TermsOfReference, *, whole: bool = False
+) -> TextComparison:
+    """What changed in the text from ``older`` to ``newer`` (``whole``: every line shown)."""
+    return compare_texts(older.body, newer.body, context=-1 if whole else 2)
+
+
+# --- Maturity -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaturityTrend:
+    """A group's assessments, oldest first, and which way its average has moved."""
+
+    assessments: tuple[MaturityAssessment, ...]
+
+    @property
+    def latest(self) -> MaturityAssessment | None:
+        return self.assessments[-1] if self.assessments else None
+
+    @property
+    def change(self) -> float | None:
+        """The latest average less the one before (``None`` with fewer than two)."""
+        if len(self.assessments) < 2:
+            return None
+        return round(self.assessments[-1].average - self.assessments[-2].average, 1)
+
+    @property
+    def direction(self) -> str:
+        change = self.change
+        if change is None:
+            return "Not enough assessments yet"
+        if change > 0:
+            return "Improving"
+        if change < 0:
+            return "Declining"
+        return "Steady"
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        """One row per dimension and one for the average, a value per assessment (oldest first)."""
+        rows: list[dict[str, Any]] = [
+            {
+                "dimension": d,
+                "is_average": False,
+                "values": [a.score(d) for a in self.assessments],
+            }
+            for d in DIMENSIONS
+        ]
+        rows.append(
+            {
+                "dimension": None,
+                "is_average": True,
+                "values": [a.average for a in self.assessments],
+            }
+        )
+        return rows
+
+    def chart_data(self) -> dict[str, Any]:
+        """Labels and one series per dimension plus the average, for the chart script."""
+        return {
+            "labels": [f"{a.assessed_on:%b %Y}" for a in self.assessments],
+            "series": [
+                {"label": "Average", "values": [a.average for a in self.assessments]},
+                *(
+                    {"label": d.short_label, "values": [a.score(d) for a in self.assessments]}
+                    for d in DIMENSIONS
+                ),
+            ],
+        }
+
+
+def maturity_trend(group: EngagementGroup) -> MaturityTrend:
+    """The group's assessments in date order (one query)."""
+    assessments = (
+        MaturityAssessment.objects.filter(group=group)
+        .select_related("assessed_by")
+        .order_by("assessed_on", "pk")
+    )
+    return MaturityTrend(tuple(assessments))
+
+
+def get_assessment(group: EngagementGroup, pk: int) -> MaturityAssessment:
+    assessment = (
+        MaturityAssessment.objects.filter(group=group, pk=pk).select_related("assessed_by").first()
+    )
+    if assessment is None:
+        raise Http404("No such assessment")
+    return assessment

@@ -1,0 +1,543 @@
+"""Pages of the groups register: the register, a group, its terms of reference and maturity."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from engage.accounts.permissions import Capability, capability_required
+from engage.core.http import AuthenticatedHttpRequest
+from engage.core.listing import Column, SortOption, export_response, paginate, sort_queryset
+from engage.groups import selectors, services
+from engage.groups.forms import (
+    ApproveTermsForm,
+    GroupForm,
+    GroupKindForm,
+    MaturityForm,
+    TermsForm,
+)
+from engage.groups.models import (
+    DIMENSIONS,
+    EngagementGroup,
+    GroupKind,
+    GroupStatus,
+    MaturityLevel,
+    TermsState,
+)
+from engage.groups.selectors import meeting_figures
+from engage.market.models import Locality
+
+REGISTER_SORTS = (
+    SortOption("name", "Name", ("name",)),
+    SortOption("locality", "Locality", ("locality__name", "name")),
+    SortOption("owner", "Owner", ("owner__user__full_name", "name")),
+    SortOption("terms", "Terms of reference", ("terms_state", "name")),
+    SortOption("maturity", "Maturity (1–4)", ("maturity_total", "name")),
+    SortOption("status", "Status", ("status", "name")),
+)
+
+REGISTER_EXPORT = (
+    Column("Name", lambda g: g.name),
+    Column("Kind", lambda g: g.get_kind_display()),
+    Column("Status", lambda g: g.get_status_display()),
+    Column("Locality", lambda g: g.locality.name if g.locality else ""),
+    Column("Owner", lambda g: g.owner.user.full_name),
+    Column("Chair", lambda g: g.chair),
+    Column("Meetings a year (target)", lambda g: g.frequency_target),
+    Column("Months ahead published", lambda g: g.publication_horizon_months),
+    Column("Terms of reference", lambda g: TermsState(g.terms_state).label),
+    Column("Terms version", lambda g: g.terms_version),
+    Column("Terms review due", lambda g: g.terms_review_due),
+    Column("Maturity (latest average)", lambda g: g.latest_maturity_average),
+    Column("Maturity assessed on", lambda g: g.maturity_assessed_on),
+    Column("Meetings in the last 12 months", lambda g: meeting_figures(g).last_12_months_label),
+    Column("Next meeting", lambda g: meeting_figures(g).next_meeting_label),
+)
+
+
+def _crumbs(*extra: Any) -> list[Any]:
+    return ["Groups", reverse("groups:register"), *extra]
+
+
+def _group_crumbs(group: EngagementGroup, *extra: Any) -> list[Any]:
+    return _crumbs(group.name, reverse("groups:group_detail", args=[group.pk]), *extra)
+
+
+def _manageable_group(request: AuthenticatedHttpRequest, pk: int) -> EngagementGroup:
+    """The group, if the user may see it (else 404) and change it (else 403)."""
+    group = selectors.get_group_for_user(request.user, pk)
+    if not selectors.may_manage_group(request.user, group):
+        raise PermissionDenied("You cannot change this group.")
+    return group
+
+
+# --- Register and groups ---------------------------------------------------------------------
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    params = {
+        "search": request.GET.get("q", "").strip(),
+        "kind": request.GET.get("kind", ""),
+        "locality_slug": request.GET.get("locality", ""),
+        "status": request.GET.get("status", ""),
+        "terms_state": request.GET.get("terms", ""),
+    }
+    groups = selectors.register(
+        search=params["search"],
+        kind=params["kind"],
+        locality_slug=params["locality_slug"],
+        status=params["status"],
+        terms_state=params["terms_state"],
+    )
+    groups, sort = sort_queryset(request, groups, REGISTER_SORTS, "name")
+    export_format = request.GET.get("export")
+    if export_format in {"csv", "xlsx"}:
+        return export_response(
+            export_format, filename_stem="engagement-groups", columns=REGISTER_EXPORT, rows=groups
+        )
+    page = paginate(request, groups)
+    rows = list(page.object_list)
+    page.object_list = rows
+    for group in rows:
+        group.meetings = meeting_figures(group)
+    totals = selectors.register().aggregate(
+        groups=Count("pk", filter=~Q(status=GroupStatus.CLOSED)),
+        without_terms=Count(
+            "pk", filter=Q(terms_state=TermsState.NONE) & ~Q(status=GroupStatus.CLOSED)
+        ),
+        overdue=Count(
+            "pk", filter=Q(terms_state=TermsState.REVIEW_OVERDUE) & ~Q(status=GroupStatus.CLOSED)
+        ),
+    )
+    return render(
+        request,
+        "groups/register.html",
+        {
+            "page": page,
+            "sort": sort,
+            "params": params,
+            "kinds": GroupKind.choices,
+            "statuses": GroupStatus.choices,
+            "terms_states": TermsState.choices,
+            "localities": Locality.objects.filter(is_active=True),
+            "totals": totals,
+            "filtered": any(params.values()),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_MANAGE)
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Step 1: the kind (and a forum's locality), which decide the defaults of step 2.
+
+    Step 1 posts and is redirected to ``?kind=…&locality=…``; step 2 is that address.
+    """
+    if "kind" in request.GET:
+        choice = GroupKindForm(request.GET)
+        if choice.is_valid():
+            return _group_create_details(request, choice.cleaned_data)
+        form = choice
+    else:
+        form = GroupKindForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            query = QueryDict(mutable=True)
+            query["kind"] = form.cleaned_data["kind"]
+            if form.cleaned_data["locality"] is not None:
+                query["locality"] = form.cleaned_data["locality"].slug
+            return redirect(f"{reverse('groups:group_create')}?{query.urlencode()}")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Add a group",
+            "crumbs": _crumbs("Add a group"),
+            "submit_label": "Continue",
+            "cancel_url": reverse("groups:register"),
+        },
+    )
+
+
+def _group_create_details(
+    request: AuthenticatedHttpRequest, choice: dict[str, Any]
+) -> HttpResponse:
+    """Step 2: the details, started from the kind's defaults; saving creates the group."""
+    kind, locality = choice["kind"], choice["locality"]
+    if request.method == "POST":
+        form = GroupForm(request.POST)
+        if form.is_valid():
+            try:
+                group = services.create_group(actor=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"{group.name} has been added to the register.")
+                return redirect("groups:group_detail", pk=group.pk)
+    else:
+        defaults = services.group_defaults(kind)
+        owner = services.forum_owner_for(locality) if kind == GroupKind.PROVIDER_FORUM else None
+        form = GroupForm(
+            initial={
+                "kind": kind,
+                "status": GroupStatus.ACTIVE,
+                "locality": locality,
+                "owner": owner,
+                "required_teams": list(defaults.required_teams),
+                "streams": list(defaults.streams),
+                "frequency_target": defaults.frequency_target,
+                "publication_horizon_months": defaults.publication_horizon_months,
+                "audience_localities": [locality] if locality else [],
+                "audience_service_types": sorted(
+                    {t for s in defaults.streams for t in s.service_types.all()},
+                    key=lambda t: t.pk,
+                ),
+                "levels": [
+                    level
+                    for level, chosen in (
+                        ("owner", defaults.for_owners),
+                        ("manager", defaults.for_managers),
+                        ("worker", defaults.for_workers),
+                    )
+                    if chosen
+                ],
+                "tier_one_only": defaults.tier_one_only,
+            }
+        )
+    title = f"Add a {GroupKind(kind).label.lower()}"
+    return render(
+        request,
+        "groups/form_with_layout.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": "The teams, frequency, horizon and audience start from what this kind of "
+            "group usually has; change them as needed.",
+            "crumbs": _crumbs(title),
+            "submit_label": "Add the group",
+            "cancel_url": reverse("groups:register"),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = selectors.get_group_for_user(request.user, pk)
+    trend = selectors.maturity_trend(group)
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "meetings": meeting_figures(group),
+            "audience": selectors.audience_summary(group),
+            "trend": trend,
+            "dimensions": DIMENSIONS,
+            "may_manage": selectors.may_manage_group(request.user, group),
+            "crumbs": _crumbs(group.name),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = _manageable_group(request, pk)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_group(actor=request.user, group=group, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{group.name} has been saved.")
+            return redirect("groups:group_detail", pk=group.pk)
+    return render(
+        request,
+        "groups/form_with_layout.html",
+        {
+            "form": form,
+            "title": f"Edit {group.name}",
+            "caption": group.get_kind_display(),
+            "crumbs": _group_crumbs(group, "Edit"),
+            "cancel_url": reverse("groups:group_detail", args=[group.pk]),
+        },
+    )
+
+
+# --- Terms of reference ---------------------------------------------------------------------
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def terms_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = selectors.get_group_for_user(request.user, pk)
+    versions = list(selectors.terms_versions(group))
+    return render(
+        request,
+        "groups/terms_history.html",
+        {
+            "group": group,
+            "versions": versions,
+            "has_draft": any(v.is_draft for v in versions),
+            "may_manage": selectors.may_manage_group(request.user, group),
+            "crumbs": _group_crumbs(group, "Terms of reference"),
+        },
+    )
+
+
+def _terms_crumbs(group: EngagementGroup, *extra: Any) -> list[Any]:
+    return _group_crumbs(
+        group, "Terms of reference", reverse("groups:terms_history", args=[group.pk]), *extra
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def terms_detail(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
+    group = selectors.get_group_for_user(request.user, pk)
+    terms = selectors.get_terms_version(group, version)
+    return render(
+        request,
+        "groups/terms_detail.html",
+        {
+            "group": group,
+            "terms": terms,
+            "previous": selectors.previous_version(terms),
+            "has_draft": selectors.open_draft(group) is not None,
+            "state": terms.state_on(_today()),
+            "may_manage": selectors.may_manage_group(request.user, group),
+            "crumbs": _terms_crumbs(group, f"Version {terms.version}"),
+        },
+    )
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def terms_changes(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
+    group = selectors.get_group_for_user(request.user, pk)
+    newer = selectors.get_terms_version(group, version)
+    older = selectors.previous_version(newer)
+    if older is None:
+        messages.info(request, f"Version {newer.version} is the first: there is nothing before it.")
+        return redirect("groups:terms_detail", pk=group.pk, version=newer.version)
+    whole = request.GET.get("whole") == "1"
+    comparison = selectors.compare_versions(older, newer, whole=whole)
+    return render(
+        request,
+        "groups/terms_changes.html",
+        {
+            "group": group,
+            "older": older,
+            "newer": newer,
+            "comparison": comparison,
+            "whole": whole,
+            "crumbs": _terms_crumbs(group, f"Changes in version {newer.version}"),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def terms_draft(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Start the next version (from the latest text), or go on editing the open draft."""
+    group = _manageable_group(request, pk)
+    draft = selectors.open_draft(group)
+    latest = draft or selectors.terms_versions(group).first()
+    if latest is None:
+        initial = {"title": f"{group.name}: terms of reference"}
+    else:
+        initial = {"title": latest.title, "body": latest.body}
+        if draft is not None:
+            initial["change_summary"] = draft.change_summary
+    form = TermsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if draft is not None:
+                saved = services.update_draft_terms(actor=request.user, terms=draft, **data)
+            else:
+                saved = services.draft_terms(actor=request.user, group=group, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Draft version {saved.version} has been saved.")
+            return redirect("groups:terms_detail", pk=group.pk, version=saved.version)
+    title = (
+        f"Edit draft version {draft.version}"
+        if draft
+        else "Draft new terms of reference"
+        if latest
+        else "Draft terms of reference"
+    )
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": group.name,
+            "intro": "A draft can be changed until it is approved. Approved versions are never "
+            "changed: a change is a new version."
+            if not draft
+            else None,
+            "crumbs": _terms_crumbs(group, title),
+            "submit_label": "Save the draft",
+            "cancel_url": reverse("groups:terms_history", args=[group.pk]),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def terms_approve(request: AuthenticatedHttpRequest, pk: int, version: int) -> HttpResponse:
+    """Approve a draft: the dates first, then a check of what will happen, then approval."""
+    group = _manageable_group(request, pk)
+    terms = selectors.get_terms_version(group, version)
+    if not terms.is_draft:
+        messages.error(request, f"Version {terms.version} is not a draft: it cannot be approved.")
+        return redirect("groups:terms_detail", pk=group.pk, version=terms.version)
+    today = _today()
+    initial = {
+        "approved_on": today,
+        "review_due": services.default_review_due(group=group, approved_on=today),
+    }
+    form = ApproveTermsForm(request.POST or None, initial=initial)
+    crumbs = _terms_crumbs(group, f"Approve version {terms.version}")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirm") == "yes":
+            try:
+                services.approve_terms(actor=request.user, terms=terms, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Version {terms.version} is now the approved terms of reference."
+                )
+                return redirect("groups:terms_detail", pk=group.pk, version=terms.version)
+        else:
+            current = getattr(group, "terms_version", None)
+            consequences = [
+                f"Version {terms.version} becomes the group's terms of reference, approved on "
+                f"{data['approved_on']:%-d %B %Y}, for review by {data['review_due']:%-d %B %Y}.",
+                "Once approved it cannot be changed: a later change is a new version.",
+            ]
+            if current:
+                consequences.insert(1, f"Version {current} is superseded and stays in the history.")
+            return render(
+                request,
+                "groups/terms_approve_confirm.html",
+                {
+                    "title": f"Approve version {terms.version}?",
+                    "group": group,
+                    "terms": terms,
+                    "data": data,
+                    "posted": [
+                        (key, value)
+                        for key, value in request.POST.items()
+                        if key not in {"csrfmiddlewaretoken", "confirm"}
+                    ],
+                    "consequences": consequences,
+                    "crumbs": crumbs,
+                },
+            )
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": f"Approve version {terms.version}",
+            "caption": group.name,
+            "intro": "Record when the terms of reference were agreed and when they are due for "
+            "review. You can check before anything is saved.",
+            "crumbs": crumbs,
+            "submit_label": "Continue",
+            "cancel_url": reverse("groups:terms_detail", args=[group.pk, terms.version]),
+        },
+    )
+
+
+# --- Maturity -------------------------------------------------------------------------------
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def maturity_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = selectors.get_group_for_user(request.user, pk)
+    return render(
+        request,
+        "groups/maturity_history.html",
+        {
+            "group": group,
+            "trend": selectors.maturity_trend(group),
+            "dimensions": DIMENSIONS,
+            "levels": MaturityLevel.choices,
+            "may_manage": selectors.may_manage_group(request.user, group),
+            "crumbs": _group_crumbs(group, "Maturity"),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def maturity_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    group = _manageable_group(request, pk)
+    form = MaturityForm(request.POST or None, initial={"assessed_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.record_maturity_assessment(
+                actor=request.user,
+                group=group,
+                assessed_on=form.cleaned_data["assessed_on"],
+                scores=form.scores(),
+                evidence=form.evidence(),
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"The assessment of {assessment.assessed_on:%-d %B %Y} has been saved."
+            )
+            return redirect("groups:maturity_history", pk=group.pk)
+    return render(
+        request,
+        "groups/form_with_layout.html",
+        {
+            "form": form,
+            "title": "Assess maturity",
+            "caption": group.name,
+            "intro": "Score each dimension from 1 (not in place) to 4 (embedded), with the "
+            "evidence for the score.",
+            "crumbs": _group_crumbs(
+                group, "Maturity", reverse("groups:maturity_history", args=[group.pk]), "Assess"
+            ),
+            "submit_label": "Save the assessment",
+            "cancel_url": reverse("groups:maturity_history", args=[group.pk]),
+        },
+    )
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def maturity_detail(request: AuthenticatedHttpRequest, pk: int, assessment: int) -> HttpResponse:
+    group = selectors.get_group_for_user(request.user, pk)
+    found = selectors.get_assessment(group, assessment)
+    return render(
+        request,
+        "groups/maturity_detail.html",
+        {
+            "group": group,
+            "assessment": found,
+            "crumbs": _group_crumbs(
+                group,
+                "Maturity",
+                reverse("groups:maturity_history", args=[group.pk]),
+                f"{found.assessed_on:%-d %B %Y}",
+            ),
+        },
+    )

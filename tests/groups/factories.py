@@ -1,0 +1,97 @@
+"""Factories of the groups register. They write rows directly; the rules are tested through
+the services, which is how every real write happens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from engage.accounts.models import Role
+from engage.groups.models import (
+    DIMENSIONS,
+    EngagementGroup,
+    ForumStream,
+    GroupKind,
+    MaturityAssessment,
+    TermsOfReference,
+)
+from tests.council.factories import OfficerFactory, UserFactory
+from tests.market.factories import LocalityFactory
+
+
+class ForumStreamFactory(DjangoModelFactory[ForumStream]):
+    class Meta:
+        model = ForumStream
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Stream {n}")
+    slug = factory.Sequence(lambda n: f"stream-{n}")
+
+
+class GroupFactory(DjangoModelFactory[EngagementGroup]):
+    """A working group owned by an officer (no forum rules apply)."""
+
+    class Meta:
+        model = EngagementGroup
+
+    name = factory.Sequence(lambda n: f"Working Group {n}")
+    kind = GroupKind.WORKING_GROUP
+    purpose = "Co-produce something useful with providers."
+    owner = factory.SubFactory(OfficerFactory)
+    frequency_target = 4
+    publication_horizon_months = 6
+
+
+class ForumFactory(GroupFactory):
+    """A provider forum of a locality, owned by that locality's Local Delivery Director."""
+
+    name = factory.Sequence(lambda n: f"Locality {n} Provider Forum")
+    kind = GroupKind.PROVIDER_FORUM
+    locality = factory.SubFactory(LocalityFactory)
+    owner = factory.SubFactory(
+        OfficerFactory,
+        user__role=Role.LDD,
+        job_title="Local Delivery Director",
+        locality=factory.SelfAttribute("..locality"),
+    )
+    frequency_target = 3
+    publication_horizon_months = 12
+
+
+class TermsFactory(DjangoModelFactory[TermsOfReference]):
+    """An approved version (pass ``status=draft`` and no dates for a draft)."""
+
+    class Meta:
+        model = TermsOfReference
+
+    group = factory.SubFactory(GroupFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Terms of reference"
+    body = "# Purpose\n\nTo meet.\n"
+    status = TermsOfReference.Status.APPROVED
+    approved_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    approved_by = factory.SubFactory(UserFactory)
+    review_due = factory.LazyAttribute(lambda o: o.approved_on + timedelta(days=365))
+
+
+class AssessmentFactory(DjangoModelFactory[MaturityAssessment]):
+    class Meta:
+        model = MaturityAssessment
+
+    group = factory.SubFactory(GroupFactory)
+    assessed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    assessed_by = factory.SubFactory(UserFactory)
+    purpose_score = 2
+    membership_score = 2
+    attendance_score = 2
+    outcomes_score = 2
+    evaluation_score = 2
+
+
+def scores(value: int = 2, **overrides: int) -> dict[str, Any]:
+    """A score for every dimension (``value``), with some overridden by key."""
+    return {d.key.value: overrides.get(d.key.value, value) for d in DIMENSIONS}
