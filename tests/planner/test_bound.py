@@ -1,0 +1,154 @@
+"""The lower bound, the compiled costs and the neighbourhood search, on random problems."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from engage.planner import solver as planner_solver
+from engage.planner.bound import blocks, lower_bound
+from engage.planner.compiled import Compiled
+from engage.planner.heuristic import improve, series_lower_bounds
+from engage.planner.model import PlanningModel
+from engage.planner.problem import Problem
+from engage.planner.solver import build_domains, solve
+from engage.planner.validate import check
+from engage.planner.workdays import WorkingCalendar
+from tests.planner.factories import (
+    NORTH_DOM,
+    NORTH_RES,
+    SOUTH_RES,
+    fixed,
+    problem,
+    series,
+    team,
+)
+from tests.planner.test_properties import small_problems
+
+FAST = settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+def compiled_of(p: Problem) -> Compiled | None:
+    """The compiled problem, or None when some meeting has no candidate day."""
+    cal = WorkingCalendar(p)
+    domains = build_domains(p, cal)
+    if any(not d for ds in domains.values() for d in ds):
+        return None
+    return Compiled(p, cal, domains)
+
+
+@FAST
+@given(small_problems())
+def test_compiled_costs_and_the_model_agree_with_the_validator(p: Problem) -> None:
+    compiled = compiled_of(p)
+    if compiled is None or not compiled.meetings:
+        return
+    placements = improve(compiled, time.perf_counter() + 0.05)
+    _, validation = planner_solver._plan_from(compiled, placements)
+    if not validation.ok:
+        return
+    days = [0] * len(compiled.meetings)
+    for placement in placements:
+        days[placement.number] = int(compiled.meetings[placement.number].days[placement.position])
+    assert compiled.cost(days) == validation.soft_cost
+    assert PlanningModel(compiled).add_hint(placements) == validation.soft_cost
+
+
+@FAST
+@given(small_problems())
+def test_the_bound_never_exceeds_the_optimum(p: Problem) -> None:
+    result = solve(p)
+    if result.status != "optimal":
+        return
+    compiled = compiled_of(p)
+    assert compiled is not None
+    placements = improve(compiled, time.perf_counter() + 0.05)
+    if not planner_solver._plan_from(compiled, placements)[1].ok:
+        return
+    bound = lower_bound(compiled, placements, time.perf_counter() + 2.0)
+    assert bound <= result.objective
+    assert bound >= sum(series_lower_bounds(compiled).values()) + compiled.constant
+
+
+@FAST
+@given(small_problems())
+def test_neighbourhood_search_keeps_plans_valid_and_costed_like_the_validator(
+    p: Problem,
+) -> None:
+    original = planner_solver.WHOLE_MODEL_CANDIDATES
+    planner_solver.WHOLE_MODEL_CANDIDATES = 0
+    try:
+        result = solve(p)
+    finally:
+        planner_solver.WHOLE_MODEL_CANDIDATES = original
+    if result.status in ("optimal", "feasible"):
+        validation = check(p, result)
+        assert validation.hard_violations == ()
+        assert result.objective == validation.soft_cost
+        assert result.best_bound <= result.objective
+    else:
+        assert result.conflicts
+
+
+def test_near_clashes_make_the_bound_rise_above_each_series_on_its_own() -> None:
+    # Three one-meeting series for the same providers, and only Tue 12, Wed 13 and Thu 14
+    # Jan: they must take one day each. On its own each series costs nothing (the
+    # per-series bound is 0); together they are near clashes in every run of 4 working
+    # days that holds two or three of them: 1 + 2 + 2 + 1 extra events, 3 each.
+    p = problem(
+        series("a", meetings=1),
+        series("b", meetings=1),
+        series("c", meetings=1),
+        start=date(2027, 1, 12),
+        end=date(2027, 1, 14),
+    )
+    compiled = compiled_of(p)
+    assert compiled is not None
+    assert sum(series_lower_bounds(compiled).values()) == 0
+    result = solve(p)
+    assert result.status == "optimal"
+    assert result.objective == 6 * 3
+    placements = improve(compiled, time.perf_counter() + 0.1)
+    assert lower_bound(compiled, placements, time.perf_counter() + 2.0) == 6 * 3
+
+
+def test_series_staffed_by_separate_teams_are_bounded_in_separate_blocks() -> None:
+    p = problem(
+        series("a", meetings=2, teams=("q",), audience=(NORTH_RES,)),
+        series("b", meetings=2, teams=("q",), audience=(NORTH_RES, NORTH_DOM)),
+        series("c", meetings=2, teams=("c",), audience=(SOUTH_RES,)),
+        series("d", meetings=2, teams=("c",), audience=(SOUTH_RES, NORTH_DOM)),
+        fixed_activities=[fixed("budget", date(2027, 2, 10))],
+        teams=[team("q"), team("c")],
+    )
+    compiled = compiled_of(p)
+    assert compiled is not None
+    parts = blocks(compiled)
+    assert sorted(sorted(part.keys) for part in parts) == [["a", "b", "d"], ["c", "d"]]
+    # d is in both blocks, with half of its own costs in each.
+    assert sorted(part.shares["d"] for part in parts) == [0.5, 0.5]
+    result = solve(p)
+    assert result.status == "optimal"
+    placements = improve(compiled, time.perf_counter() + 0.1)
+    bound = lower_bound(compiled, placements, time.perf_counter() + 2.0)
+    assert bound <= result.objective
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_whole_model_proves_small_problems_optimal_with_any_worker_count(workers: int) -> None:
+    p = replace(
+        problem(
+            series("a", meetings=3, gaps=(2, 6), weekdays=(1, 2)),
+            series("b", meetings=2, gaps=(3, 9), audience=(NORTH_RES, NORTH_DOM)),
+        ),
+        workers=workers,
+    )
+    result = solve(p)
+    assert result.status == "optimal"
+    assert result.best_bound == result.objective == check(p, result).soft_cost
