@@ -1,0 +1,350 @@
+"""A small world with one user per role and a sample of every kind of record.
+
+The authorization matrix and the query budgets visit every page in it. Each domain app adds
+its own records in ``APP_WORLDS`` (a function that adds named objects, and one that grows the
+data tenfold for the query-budget test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engage.accounts.models import Role, User
+from engage.api.services import create_token
+from tests.council.factories import (
+    CouncillorFactory,
+    OfficerFactory,
+    PartnerPersonFactory,
+    TeamFactory,
+    UserFactory,
+)
+from tests.market.factories import (
+    AssociationFactory,
+    ContactFactory,
+    LocalityFactory,
+    MembershipFactory,
+    ProviderFactory,
+    ServiceFactory,
+    ServiceTypeFactory,
+)
+
+#: Every role the matrix checks; "anonymous" is a visitor who has not signed in.
+ROLES = ("anonymous", "pem", "officer", "ldd", "councillor", "provider", "partner", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.objects[name]
+
+
+def _council(world: World) -> None:
+    teams = {
+        slug: TeamFactory(slug=slug, name=slug.replace("-", " ").title())
+        for slug in (
+            "commissioning",
+            "quality-improvement",
+            "contracts",
+            "safeguarding",
+            "service-placement",
+            "adult-operations",
+            "provider-engagement",
+        )
+    }
+    world.objects["team"] = teams["contracts"]
+    world.objects["teams"] = teams
+    world.users["pem"] = OfficerFactory(
+        user__role=Role.PEM, user__email="pem@world.example", team=teams["provider-engagement"]
+    ).user
+    world.users["officer"] = OfficerFactory(
+        user__email="officer@world.example", team=teams["contracts"]
+    ).user
+    world.users["ldd"] = OfficerFactory(
+        user__role=Role.LDD, user__email="ldd@world.example", team=teams["adult-operations"]
+    ).user
+    world.users["councillor"] = UserFactory(role=Role.COUNCILLOR, email="councillor@world.example")
+    CouncillorFactory(user=world.users["councillor"])
+    partner_user = UserFactory(role=Role.PARTNER, email="partner@world.example")
+    world.objects["partner_person"] = PartnerPersonFactory(user=partner_user)
+    world.objects["partner_organisation"] = world.objects["partner_person"].organisation
+    world.users["partner"] = partner_user
+    world.users["admin"] = UserFactory(
+        role=Role.ADMIN, email="admin@world.example", is_staff=True, is_superuser=True
+    )
+    world.objects["officer_record"] = world.users["officer"].officer
+    world.objects["councillor_record"] = CouncillorFactory()
+
+
+def _grow_council(world: World, factor: int) -> None:
+    for _ in range(factor):
+        OfficerFactory(team=world.objects["team"])
+        CouncillorFactory()
+        PartnerPersonFactory(organisation=world.objects["partner_organisation"])
+
+
+def _market(world: World) -> None:
+    types = {
+        slug: ServiceTypeFactory(slug=slug) for slug in ("residential", "nursing", "domiciliary")
+    }
+    localities = {
+        slug: LocalityFactory(slug=slug, name=slug.title())
+        for slug in ("north", "mid", "south", "west")
+    }
+    world.objects["service_types"] = types
+    world.objects["localities"] = localities
+    provider_a = ProviderFactory(
+        name="World Alpha Ltd", is_tier_one=True, contract_manager=world.users["officer"].officer
+    )
+    provider_b = ProviderFactory(name="World Beta Ltd")
+    world.objects["provider_a"] = provider_a
+    world.objects["provider_b"] = provider_b
+    world.objects["service_a"] = ServiceFactory(
+        provider=provider_a, locality=localities["mid"], types=[types["residential"]]
+    )
+    world.objects["service_b"] = ServiceFactory(
+        provider=provider_b, locality=localities["south"], types=[types["nursing"]]
+    )
+    provider_user = UserFactory(role=Role.PROVIDER, email="provider@world.example")
+    world.objects["contact_a"] = ContactFactory(
+        provider=provider_a, user=provider_user, works_at=[world.objects["service_a"]]
+    )
+    world.objects["contact_b"] = ContactFactory(provider=provider_b)
+    world.users["provider"] = provider_user
+    association = AssociationFactory(name="World Care Association")
+    world.objects["association"] = association
+    world.objects["membership"] = MembershipFactory(association=association, provider=provider_a)
+    from engage.market.models import CqcImport
+
+    world.objects["cqc_import"] = CqcImport.objects.create(
+        file_name="world.csv",
+        layout="care-directory",
+        outcome=CqcImport.Outcome.REFUSED,
+        errors=[[3, "bad"]],
+    )
+
+
+def _grow_market(world: World, factor: int) -> None:
+    types = list(world.objects["service_types"].values())
+    localities = list(world.objects["localities"].values())
+    for n in range(factor):
+        provider = ProviderFactory(
+            contract_manager=world.users["officer"].officer, is_tier_one=n % 3 == 0
+        )
+        service = ServiceFactory(
+            provider=provider,
+            locality=localities[n % len(localities)],
+            types=[types[n % len(types)]],
+        )
+        ContactFactory(provider=provider, works_at=[service])
+        ContactFactory(provider=world.objects["provider_a"])
+        MembershipFactory(association=world.objects["association"], provider=provider)
+
+
+def _engagement(world: World) -> None:
+    from engage.engagement.models import Activity, CalendarFeed, Registration
+
+    Status = Activity.Status
+    from tests.engagement.factories import ActivityFactory, RegistrationFactory, VenueFactory
+
+    officer = world.users["officer"].officer
+    venue = VenueFactory(capacity=40)
+    world.objects["venue"] = venue
+    published = ActivityFactory(
+        title="World published event",
+        lead_officer=officer,
+        venue=venue,
+        status=Status.PUBLISHED,
+        service_types=[world.objects["service_types"]["residential"]],
+        localities=[world.objects["localities"]["mid"]],
+        teams=[world.objects["teams"]["contracts"]],
+        partners=[world.objects["partner_person"]],
+    )
+    world.objects["activity"] = published
+    world.objects["draft_activity"] = ActivityFactory(
+        title="World draft", lead_officer=officer, venue=venue
+    )
+    world.objects["registration"] = RegistrationFactory(
+        activity=published,
+        contact=world.objects["contact_a"],
+        status=Registration.Status.REGISTERED,
+    )
+    from engage.engagement.selectors import report_for
+    from tests.engagement.factories import at
+
+    # Christmas Day: a warning the PEM may accept with a reason.
+    warned = ActivityFactory(
+        title="World Christmas event",
+        lead_officer=officer,
+        venue=venue,
+        status=Status.SUBMITTED,
+        starts_at=at("2030-12-25"),
+    )
+    world.objects["warned_activity"] = warned
+    world.objects["open_event"] = ActivityFactory(
+        title="World open event",
+        lead_officer=officer,
+        venue=venue,
+        status=Status.PUBLISHED,
+        starts_at=at("2030-09-10"),
+        service_types=[world.objects["service_types"]["residential"]],
+        localities=[world.objects["localities"]["mid"]],
+    )
+    # Ready for approval: complete, for its own audience on a quiet day, nothing to accept.
+    world.objects["submitted_activity"] = ActivityFactory(
+        title="World ready for approval",
+        lead_officer=officer,
+        venue=venue,
+        status=Status.SUBMITTED,
+        starts_at=at("2030-06-11"),
+        service_types=[world.objects["service_types"]["nursing"]],
+        localities=[world.objects["localities"]["south"]],
+    )
+    world.objects["warning_key"] = next(w.key for w in report_for(warned).warnings)
+    world.objects["contact_feed"] = CalendarFeed.objects.create(contact=world.objects["contact_a"])
+    world.objects["officer_feed"] = CalendarFeed.objects.create(officer=officer)
+
+
+def _grow_engagement(world: World, factor: int) -> None:
+    from engage.engagement.models import Activity, Registration
+
+    Status = Activity.Status
+    from tests.engagement.factories import ActivityFactory, RegistrationFactory
+    from tests.market.factories import ContactFactory
+
+    officer = world.users["officer"].officer
+    residential = world.objects["service_types"]["residential"]
+    for n in range(factor):
+        activity = ActivityFactory(
+            lead_officer=officer,
+            venue=world.objects["venue"],
+            status=Status.PUBLISHED if n % 2 else Status.SUBMITTED,
+            service_types=[residential],
+            localities=[world.objects["localities"]["mid"]],
+            teams=[world.objects["teams"]["contracts"]],
+            partners=[world.objects["partner_person"]],
+        )
+        RegistrationFactory(
+            activity=activity, contact=ContactFactory(provider=world.objects["provider_a"])
+        )
+        RegistrationFactory(
+            activity=world.objects["activity"],
+            contact=ContactFactory(provider=world.objects["provider_b"]),
+            status=Registration.Status.WAITING,
+        )
+
+
+def _enquiries(world: World) -> None:
+    from engage.enquiries.attachments import check_upload
+    from engage.enquiries.models import EnquiryAttachment, EnquiryCategory
+    from engage.enquiries.services import ensure_default_categories
+    from tests.enquiries.factories import submit
+    from tests.enquiries.files import PDF, upload
+
+    ensure_default_categories()
+    categories = {c.slug: c for c in EnquiryCategory.objects.all()}
+    world.objects["category"] = categories[
+        "contract"
+    ]  # routed to the officer, the contract manager
+    contact = world.objects["contact_a"]
+    enquiry = submit(
+        world.objects["provider_a"],
+        categories["contract"],
+        actor=world.users["provider"],
+        contact=contact,
+        files=[check_upload(upload("invoice.pdf", PDF))],
+    )
+    world.objects["enquiry"] = enquiry
+    world.objects["attachment"] = EnquiryAttachment.objects.get(message__enquiry=enquiry)
+    world.objects["colleague_a"] = ContactFactory(provider=world.objects["provider_a"])
+
+
+def _grow_enquiries(world: World, factor: int) -> None:
+    from engage.enquiries.attachments import check_upload
+    from engage.enquiries.models import EnquiryCategory
+    from tests.enquiries.factories import submit
+    from tests.enquiries.files import PDF, upload
+
+    categories = list(EnquiryCategory.objects.order_by("pk"))
+    for n in range(factor):
+        for provider, actor in (
+            (world.objects["provider_a"], world.users["provider"]),
+            (world.objects["provider_b"], None),
+        ):
+            submit(
+                provider,
+                categories[n % len(categories)],
+                actor=actor,
+                files=[check_upload(upload(f"f{n}.pdf", PDF))],
+            )
+
+
+def _groups(world: World) -> None:
+    """A working group with approved terms (version 1), a draft (version 2) and an assessment."""
+    from tests.groups.factories import AssessmentFactory, ForumFactory, GroupFactory, TermsFactory
+
+    group = GroupFactory(name="World Working Group", owner=world.users["officer"].officer)
+    TermsFactory(group=group, version=1, body="# Purpose\n\nTo meet.\n")
+    TermsFactory(
+        group=group,
+        version=2,
+        status="draft",
+        approved_on=None,
+        approved_by=None,
+        review_due=None,
+        body="# Purpose\n\nTo meet often.\n",
+    )
+    world.objects["group"] = group
+    world.objects["group_assessment"] = AssessmentFactory(group=group)
+    ForumFactory(locality=world.objects["localities"]["mid"])
+
+
+def _grow_groups(world: World, factor: int) -> None:
+    from datetime import timedelta
+
+    from tests.groups.factories import AssessmentFactory, ForumFactory, TermsFactory
+
+    group = world.objects["group"]
+    first = world.objects["group_assessment"].assessed_on
+    for n in range(factor):
+        forum = ForumFactory(locality=world.objects["localities"]["north"])
+        TermsFactory(group=forum, version=1)
+        AssessmentFactory(group=forum)
+        AssessmentFactory(group=group, assessed_on=first - timedelta(days=30 * (n + 1)))
+
+
+def _tokens(world: World) -> None:
+    for role, user in world.users.items():
+        world.tokens[role] = create_token(user=user, name="world")[1]
+        if role == "officer":
+            world.objects["officer_token"] = user.api_tokens.get()
+
+
+#: (build, grow) per domain app, in dependency order. Add your app's records here.
+APP_WORLDS: tuple[tuple[Callable[[World], None], Callable[[World, int], None] | None], ...] = (
+    (_council, _grow_council),
+    (_market, _grow_market),
+    (_engagement, _grow_engagement),
+    (_enquiries, _grow_enquiries),
+    (_groups, _grow_groups),
+    (_tokens, None),
+)
+
+
+def build_world() -> World:
+    world = World()
+    for build, _ in APP_WORLDS:
+        build(world)
+    return world
+
+
+def grow_world(world: World, factor: int = 10) -> None:
+    """Add ``factor`` times more of every kind of record (for the query-budget test)."""
+    for _, grow in APP_WORLDS:
+        if grow is not None:
+            grow(world, factor)
