@@ -368,3 +368,119 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.contact or self.officer}"
+
+
+class Attendance(models.Model):
+    """Whether one person came to a held activity: a provider contact, an officer, a partner or
+    a councillor. Invited and registered come from ``Invitation`` and ``Registration``; this
+    records who was there (``attended``) or sent apologies, as captured on the day.
+    """
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", "Provider contact"
+        OFFICER = "officer", "Officer"
+        PARTNER = "partner", "Partner"
+        COUNCILLOR = "councillor", "Councillor"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    contact = models.ForeignKey(
+        "market.Contact",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    officer = models.ForeignKey(
+        "council.Officer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    partner = models.ForeignKey(
+        "council.PartnerPerson",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    councillor = models.ForeignKey(
+        "council.Councillor",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    attended = models.BooleanField(default=True)
+    apologies = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["activity", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind="contact",
+                        contact__isnull=False,
+                        officer__isnull=True,
+                        partner__isnull=True,
+                        councillor__isnull=True,
+                    )
+                    | Q(
+                        kind="officer",
+                        contact__isnull=True,
+                        officer__isnull=False,
+                        partner__isnull=True,
+                        councillor__isnull=True,
+                    )
+                    | Q(
+                        kind="partner",
+                        contact__isnull=True,
+                        officer__isnull=True,
+                        partner__isnull=False,
+                        councillor__isnull=True,
+                    )
+                    | Q(
+                        kind="councillor",
+                        contact__isnull=True,
+                        officer__isnull=True,
+                        partner__isnull=True,
+                        councillor__isnull=False,
+                    )
+                ),
+                name="attendance_names_one_person_of_its_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "contact"],
+                condition=Q(contact__isnull=False),
+                name="attendance_once_per_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "officer"],
+                condition=Q(officer__isnull=False),
+                name="attendance_once_per_officer",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "partner"],
+                condition=Q(partner__isnull=False),
+                name="attendance_once_per_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "councillor"],
+                condition=Q(councillor__isnull=False),
+                name="attendance_once_per_councillor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        person = self.contact or self.officer or self.partner or self.councillor
+        return f"{person} at {self.activity}: {'attended' if self.attended else 'absent'}"

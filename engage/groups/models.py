@@ -593,3 +593,112 @@ class MaturityAssessment(models.Model):
     def scores(self) -> list[tuple[Dimension, int, str]]:
         """(dimension, score, evidence) in the order of ``DIMENSIONS``."""
         return [(d, self.score(d), self.evidence(d)) for d in DIMENSIONS]
+
+
+# --- Meetings and actions -------------------------------------------------------------------
+
+
+class Meeting(models.Model):
+    """A meeting of a group. Its time, place, status, registrations and invitations are those
+    of its engagement ``Activity`` (so the calendar, clashes and feeds apply to it unchanged).
+    """
+
+    group = models.ForeignKey(EngagementGroup, on_delete=models.PROTECT, related_name="meetings")
+    activity = models.OneToOneField(
+        "engagement.Activity", on_delete=models.CASCADE, related_name="meeting"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity__starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.activity.starts_at:%-d %b %Y}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in-progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class Action(models.Model):
+    """Something someone agreed to do: from a meeting of a group, or from feedback.
+
+    ``outcome`` is what was done, in words a provider understands: the "we did" of
+    "you said, we did" once the action is done.
+    """
+
+    title = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    group = models.ForeignKey(
+        EngagementGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    owner = models.ForeignKey(
+        "council.Officer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The officer who owns it (or name someone else below).",
+    )
+    owner_name = models.CharField(
+        "owner outside the council",
+        max_length=200,
+        blank=True,
+        help_text="When a provider or a partner owns the action.",
+    )
+    due_on = models.DateField("due", null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    outcome = models.TextField(blank=True, help_text="What was done: shown to providers.")
+    completed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"], name="action_owner_status_due_idx"),
+            models.Index(fields=["group", "status"], name="action_group_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+
+class ActionUpdate(models.Model):
+    """One entry of an action's history: a status change or a note of progress."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

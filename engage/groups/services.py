@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,9 @@ from django.utils import timezone
 from engage.accounts.models import Role, User
 from engage.core.audit import acting_as
 from engage.council.models import Officer, PartnerOrganisation, Team
+from engage.engagement.models import Venue
+from engage.engagement.modes import Kind, Mechanism, Mode
+from engage.engagement.services import ActivityData, create_activity
 from engage.groups.models import (
     DIMENSIONS,
     EngagementGroup,
@@ -27,6 +30,7 @@ from engage.groups.models import (
     GroupKind,
     GroupKindDefaults,
     MaturityAssessment,
+    Meeting,
     TermsOfReference,
 )
 from engage.market.models import Locality, ServiceType
@@ -396,3 +400,75 @@ def record_maturity_assessment(
             )
         assessment.save()
         return assessment
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+#: The activity kind of a group's meetings: forums meet as forum meetings, the rest as
+#: working-group meetings.
+_MEETING_KIND = {GroupKind.PROVIDER_FORUM: Kind.FORUM_MEETING}
+
+
+def meeting_data(
+    group: EngagementGroup,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: Venue | None = None,
+    online_link: str = "",
+    title: str = "",
+) -> ActivityData:
+    """The planning record of a meeting of ``group``, filled in from the group."""
+    return ActivityData(
+        title=title or f"{group.name} meeting",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        kind=_MEETING_KIND.get(GroupKind(group.kind), Kind.WORKING_GROUP),
+        purpose=group.purpose,
+        topic=group.name,
+        mode=Mode.PARTICIPATE,
+        mechanism=Mechanism.FORUM_ITEM,
+        lead_officer=group.owner,
+        facilitator=group.owner,
+        required_teams=list(group.required_teams.all()),
+        venue=venue,
+        online_link=online_link,
+        outcomes_sought="The agenda's items discussed, decisions and actions recorded.",
+        questions="Set by the meeting's agenda from the group's forward plan.",
+        audience_service_types=list(group.audience_service_types.all()),
+        audience_localities=list(group.audience_localities.all()),
+        for_owners=group.for_owners,
+        for_managers=group.for_managers,
+        for_workers=group.for_workers,
+        tier_one_only=group.tier_one_only,
+    )
+
+
+def schedule_meeting(
+    *,
+    actor: User,
+    group: EngagementGroup,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: Venue | None = None,
+    online_link: str = "",
+    title: str = "",
+) -> Meeting:
+    """A new meeting of ``group``: a draft engagement activity within the agreed structure.
+
+    The activity then follows the engagement lifecycle (submit, approve, publish); the year
+    planner approves and publishes the meetings of an accepted plan in one step.
+    """
+    data = meeting_data(
+        group,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_link=online_link,
+        title=title,
+    )
+    with transaction.atomic(), acting_as(actor):
+        activity = create_activity(actor=actor, data=data)
+        activity.within_agreed_structure = True
+        activity.save(update_fields=["within_agreed_structure", "updated_at"])
+        return Meeting.objects.create(group=group, activity=activity)
