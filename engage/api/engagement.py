@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 
 from engage.accounts.permissions import Capability, has_capability, require
 from engage.api.pagination import EngagePagination
-from engage.api.schemas import COMMON_ERRORS, DbId, ErrorOut, InputSchema, PathId
+from engage.api.schemas import COMMON_ERRORS, DbId, ErrorOut, InputSchema, Moment, PathId
 from engage.council.models import Officer, PartnerPerson, Team
 from engage.engagement import selectors, services
 from engage.engagement.clashes import LONDON, Clash
@@ -62,8 +62,8 @@ class ActivityIn(InputSchema):
     venue_id: DbId | None = None
     online_link: str = ""
     capacity: int | None = Field(None, ge=1)
-    starts_at: datetime = Field(description="ISO 8601; without an offset, Europe/London time")
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     outcomes_sought: str = ""
     questions: str = ""
     cost_venue_pence: int = Field(0, ge=0)

@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from engage.accounts.models import User
 from engage.accounts.permissions import Capability, has_capability, require
 from engage.api.pagination import EngagePagination
-from engage.api.schemas import COMMON_ERRORS, DbId, ErrorOut, InputSchema, PathId
+from engage.api.schemas import COMMON_ERRORS, DbId, ErrorOut, InputSchema, Moment, PathId
 from engage.council.models import Officer, Team
 from engage.council.selectors import officer_for
 from engage.enquiries import selectors, services
@@ -130,7 +130,7 @@ class EnquiryIn(InputSchema):
     channel: Literal["phone", "email", "api"] = Field(
         "api", description="Officers: how it was received"
     )
-    received_at: datetime | None = Field(None, description="Officers: when it was received")
+    received_at: Moment | None = Field(None, description="Officers: when it was received")
 
 
 class MessageIn(InputSchema):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from ninja import Field, Path, Schema
-from pydantic import ModelWrapValidatorHandler, model_validator
+from pydantic import AfterValidator, ModelWrapValidatorHandler, model_validator
 
 
 class InputSchema(Schema):
@@ -59,3 +61,27 @@ MAX_DB_ID = 2**63 - 1
 DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 #: An id in a URL path.
 PathId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
+
+
+#: The years a date and time in a request may fall in: wide enough for any real plan, narrow
+#: enough that every database stores it.
+MOMENT_YEARS = (2000, 2100)
+_LONDON = ZoneInfo("Europe/London")
+
+
+def _moment(value: datetime) -> datetime:
+    """A date and time from a request, in UTC: without an offset it is Europe/London time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_LONDON)
+    low, high = MOMENT_YEARS
+    if not low <= value.year < high:
+        raise ValueError(f"must be a date and time between the years {low} and {high - 1}")
+    return value.astimezone(UTC)
+
+
+#: A date and time in a request body or query string (ISO 8601).
+Moment = Annotated[
+    datetime,
+    AfterValidator(_moment),
+    Field(description="ISO 8601; without an offset, Europe/London time"),
+]

@@ -80,6 +80,23 @@ def test_unknown_references_are_422_in_the_shared_error_shape(
     assert response.json()["detail"] == "The end must be after the start"
 
 
+def test_times_with_any_offset_are_stored_in_utc_and_far_years_are_refused(
+    client_for: Any, officer: Any, localities: Any, teams: Any
+) -> None:
+    """An offset no database column holds (+18:02) is converted; year 597 is a 422, not a 500."""
+    client = client_for(officer)
+    response = _post(
+        client,
+        "/api/activities",
+        _payload(starts_at="2030-03-12T10:00:00+18:02", ends_at="2030-03-12T12:00:00+18:02"),
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["starts_at"] == "2030-03-11T15:58:00Z"
+    response = _post(client, "/api/activities/check", _payload(starts_at="0597-10-11T00:49:44"))
+    assert response.status_code == 422
+    assert "between the years 2000 and 2099" in response.content.decode()
+
+
 def test_clashes_endpoint_explains_each_clash(client_for: Any, pem: Any) -> None:
     saturday = at("2030-03-16")
     activity = ActivityFactory(starts_at=saturday, ends_at=saturday + timedelta(hours=1))

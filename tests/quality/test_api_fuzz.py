@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,9 +42,15 @@ def _keep_the_test_connection_open() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+_EXPLORE = os.environ.get("ENGAGE_FUZZ_EXPLORE") == "1"
+
+
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    # The same examples on every run, so CI is repeatable; ENGAGE_FUZZ_EXPLORE=1 explores new
+    # ones (and more of them) when you hunt for bugs.
+    max_examples=60 if _EXPLORE else 15,
+    derandomize=not _EXPLORE,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
