@@ -165,9 +165,10 @@ def move_agenda_item(*, actor: User, item: ForwardPlanItem, offset: int) -> None
     """Move an item up (``offset`` -1) or down (+1) its meeting's agenda; positions are
     renumbered 1, 2, 3… so the order stays a plain sequence."""
     _require_manager(actor, item.group)
-    if item.meeting_id is None:
-        raise ValidationError("The item is not on an agenda.")
     with transaction.atomic(), acting_as(actor):
+        item = _locked(item)
+        if item.meeting_id is None:
+            raise ValidationError("The item is not on an agenda.")
         rows = list(
             ForwardPlanItem.objects.select_for_update()
             .filter(meeting_id=item.meeting_id)
