@@ -271,7 +271,7 @@ class ItemOut(Schema):
         user = context["request"].user
         if has_capability(user, Capability.GROUPS_VIEW):
             return obj.decline_reason
-        contact = contact_for(user)
+        contact = meeting_selectors.portal_contact(user)
         mine = contact is not None and obj.proposer_contact_id == contact.pk
         return obj.decline_reason if mine else ""
 

@@ -73,7 +73,7 @@ def propose_item(
         raise ValidationError({"title": "Enter a title for the item"})
     contact = contact_for(actor)
     if contact is not None:
-        allowed = meeting_selectors.group_ids_for_user(actor) or set()
+        allowed = {g.pk for g in meeting_selectors.groups_for_contact(contact)}
         if group.pk not in allowed:
             raise PermissionDenied("This group's forward plan is not open to you.")
         if group.status != GroupStatus.ACTIVE:

@@ -9,9 +9,10 @@ fetched through the ``get_*_for_user`` helpers here, which answer 404 for anythi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -36,6 +37,8 @@ from engage.groups.models import (
 from engage.market.audience import contact_segments
 from engage.market.models import Contact, Locality, ServiceType
 from engage.portal.access import contact_for
+
+T = TypeVar("T")
 
 #: Item statuses every provider the group is for may see (others see only their own).
 PUBLIC_ITEM_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.SCHEDULED, ItemStatus.DONE)
@@ -69,14 +72,33 @@ def groups_for_contact(contact: Contact) -> list[EngagementGroup]:
     return [g for g in candidates if any(g.audience().includes(segment) for segment in segments)]
 
 
+def _remembered(user: Any, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered on the user object for the rest of the request (the portal
+    home's panels and an API answer's resolvers ask the same question many times)."""
+    memo = user.__dict__.setdefault("_groups_memo", {}) if user is not None else {}
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
+def portal_contact(user: Any) -> Contact | None:
+    """The provider user's contact (``portal.access.contact_for``), once per request."""
+    return _remembered(user, "contact", lambda: contact_for(user))
+
+
+def groups_for_user(user: Any) -> list[EngagementGroup]:
+    """The groups meant for a provider user (``groups_for_contact``), once per request."""
+    contact = portal_contact(user)
+    if contact is None:
+        return []
+    return _remembered(user, "groups", lambda: groups_for_contact(contact))
+
+
 def group_ids_for_user(user: Any) -> set[int] | None:
     """Ids of the groups a provider user may see; ``None`` for officers (who see all)."""
     if has_capability(user, Capability.GROUPS_VIEW):
         return None
-    contact = contact_for(user)
-    if contact is None:
-        return set()
-    return {g.pk for g in groups_for_contact(contact)}
+    return {g.pk for g in groups_for_user(user)}
 
 
 def may_read_meetings(user: Any) -> bool:
@@ -129,7 +151,7 @@ def visible_items(user: Any, group: EngagementGroup) -> QuerySet[ForwardPlanItem
     """The group's items ``user`` may read (the group already checked)."""
     if has_capability(user, Capability.GROUPS_VIEW):
         return forward_plan(group)
-    contact = contact_for(user)
+    contact = portal_contact(user)
     if contact is None:
         return ForwardPlanItem.objects.none()
     return forward_plan_for_provider(group, contact)
@@ -278,9 +300,9 @@ def revisions(notes: MeetingNotes) -> QuerySet[NotesRevision]:
     return notes.revisions.select_related("by").order_by("-number")
 
 
-def published_notes_for_contact(contact: Contact, *, limit: int = 5) -> list[MeetingNotes]:
-    """The latest published notes of meetings of the contact's groups."""
-    group_ids = [g.pk for g in groups_for_contact(contact)]
+def published_notes_for(user: Any, *, limit: int = 5) -> list[MeetingNotes]:
+    """The latest published notes of meetings of the provider user's groups."""
+    group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         MeetingNotes.objects.filter(meeting__group_id__in=group_ids, published_at__isnull=False)
         .select_related("meeting__group", "meeting__activity")
@@ -313,8 +335,7 @@ def overdue(actions: QuerySet[Action], today: date | None = None) -> QuerySet[Ac
 
 def actions_owned_by(user: Any, *, status: str = "") -> QuerySet[Action]:
     """The actions of the officer ``user`` signs in as."""
-    officer_id = getattr(getattr(user, "officer", None), "pk", None)
-    actions = _actions().filter(owner_id=officer_id) if officer_id else Action.objects.none()
+    actions = _actions().filter(owner__user_id=getattr(user, "pk", None) or 0)
     if status == "overdue":
         actions = overdue(actions)
     elif status == "open":
@@ -353,9 +374,9 @@ def may_update_action(user: Any, action: Action) -> bool:
     return officer_id in (action.owner_id, group_owner_id)
 
 
-def open_actions_for_contact(contact: Contact, *, limit: int = 5) -> list[Action]:
-    """Open actions of published meetings of the contact's groups (the portal's view)."""
-    group_ids = [g.pk for g in groups_for_contact(contact)]
+def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
+    """Open actions of published meetings of the provider user's groups (the portal's view)."""
+    group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         Action.objects.filter(
             meeting__group_id__in=group_ids,

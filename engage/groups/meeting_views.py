@@ -141,8 +141,7 @@ def _item_crumbs(item: ForwardPlanItem, *extra: Any) -> list[Any]:
         "Forward plan",
         reverse("groups:forward_plan", args=[group.pk]),
         item.title,
-        reverse("groups:forward_plan_item", args=[group.pk, item.pk]),
-        *extra,
+        *((reverse("groups:forward_plan_item", args=[group.pk, item.pk]), *extra) if extra else ()),
     )
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from engage.groups import meeting_selectors as ms
 from engage.groups.models import ForwardPlanItem
-from engage.portal.access import contact_for
 
 PANEL_SIZE = 6
 
@@ -28,10 +27,10 @@ def overdue_actions(user: Any) -> dict[str, Any] | None:
 
 def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
     """The groups whose forward plans the user may add to, and their own latest proposals."""
-    contact = contact_for(user)
+    contact = ms.portal_contact(user)
     if contact is None:
         return None
-    groups = ms.groups_for_contact(contact)
+    groups = ms.groups_for_user(user)
     if not groups:
         return None
     mine = list(
@@ -46,11 +45,10 @@ def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
 
 def portal_meetings(user: Any, provider: Any) -> dict[str, Any] | None:
     """Published notes and open actions of the meetings of the user's groups."""
-    contact = contact_for(user)
-    if contact is None:
+    if not ms.groups_for_user(user):
         return None
-    notes = ms.published_notes_for_contact(contact, limit=4)
-    actions = ms.open_actions_for_contact(contact, limit=5)
+    notes = ms.published_notes_for(user, limit=4)
+    actions = ms.open_actions_for(user, limit=5)
     if not notes and not actions:
         return None
     return {"notes": notes, "actions": actions, "today": timezone.localdate()}
