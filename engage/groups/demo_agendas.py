@@ -66,7 +66,7 @@ TOPICS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "Infection prevention: winter preparedness",
         "Vaccination uptake and outbreak support over the winter.",
-        "Noted: the outbreak support line runs seven days a week from November.",
+        "The outbreak support line runs seven days a week from November.",
         "Circulate the outbreak support rota",
         "The rota was circulated and added to the portal.",
     ),
@@ -80,14 +80,14 @@ TOPICS: tuple[tuple[str, str, str, str, str], ...] = (
     (
         "Digital care records funding",
         "Which providers can still claim funding and the deadline.",
-        "Noted: funding closes at the end of March.",
+        "Funding closes at the end of March.",
         "Email eligible providers about the deadline",
         "Every eligible provider was emailed; twelve applied.",
     ),
     (
         "Safeguarding: learning from reviews",
         "Themes from recent safeguarding adult reviews.",
-        "Noted: themes to be covered at the next workshop.",
+        "Themes to be covered at the next workshop.",
         "Book a safeguarding learning workshop",
         "The workshop is booked and advertised on the calendar.",
     ),
@@ -138,7 +138,7 @@ def _at(day: datetime, days: int) -> datetime:
 
 def _date_events(item: ForwardPlanItem, starts: datetime) -> None:
     """Give an item's history dates around its meeting (the demo writes it all today)."""
-    offsets = {
+    offsets: dict[str, int] = {
         ForwardPlanEvent.Kind.PROPOSED: -45,
         ForwardPlanEvent.Kind.ACCEPTED: -35,
         ForwardPlanEvent.Kind.DECLINED: -35,
@@ -218,6 +218,7 @@ def seed(ctx: DemoContext) -> None:
                     outcome=ItemOutcome.NOTED,
                     text="Discussed, having been carried forward from the last meeting.",
                 )
+                carried.events.filter(kind=ForwardPlanEvent.Kind.OUTCOME).update(at=starts)
             items = []
             for _ in range(3):
                 title, detail, decision, action_title, done = topics[topic_at % len(topics)]
@@ -278,7 +279,11 @@ def seed(ctx: DemoContext) -> None:
                     days=ctx.rng.randint(16, 24) if late else ctx.rng.randint(2, 9)
                 )
                 MeetingNotes.objects.filter(pk=notes.pk).update(
-                    published_at=sent, published_by=actor, sent_at=sent
+                    published_at=sent, published_by=actor, sent_at=sent, updated_at=sent
+                )
+            else:
+                MeetingNotes.objects.filter(pk=notes.pk).update(
+                    updated_at=starts + timedelta(days=1)
                 )
             notes.revisions.update(at=starts + timedelta(days=1))
         # An overdue action of the demo officer's, so their home page shows one.
@@ -297,10 +302,11 @@ def seed(ctx: DemoContext) -> None:
             item = _provider_proposal(group, contacts[(n * 7) % len(contacts)], title, detail)
             if reason:
                 plan.decline_item(actor=actor, item=item, reason=reason)
-            elif n % 2 == 0 and future:
+            elif n == 2 and future:
                 plan.schedule_item(actor=actor, item=item, meeting=future[0])
-            elif n % 3 == 1:
+            elif n == 4:
                 plan.accept_item(actor=actor, item=item)
+            # else: waiting for the group to decide (proposed)
     _seed_demo_provider_proposals()
 
 
@@ -308,7 +314,7 @@ def _seed_demo_provider_proposals() -> None:
     """The demo provider user's own suggestions: one accepted, one declined, one waiting."""
     user = User.objects.filter(email="provider@engage.example").first()
     contact = contact_for(user) if user else None
-    if contact is None:
+    if user is None or contact is None:
         return
     groups = [g for g in groups_for_contact(contact) if g.status == GroupStatus.ACTIVE][:2]
     if not groups:

@@ -10,7 +10,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from engage.groups.forms import OfficerChoiceField, active_officers
-from engage.groups.models import ActionStatus, ItemOutcome, Meeting
+from engage.groups.models import ActionStatus, ForwardPlanItem, ItemOutcome, Meeting
 
 
 class _Form(forms.Form):
@@ -109,7 +109,7 @@ class ActionForm(_Form):
     description = forms.CharField(
         label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    agenda_item = forms.ModelChoiceField(
+    agenda_item: forms.ModelChoiceField[ForwardPlanItem] = forms.ModelChoiceField(
         label="From agenda item (optional)", queryset=None, required=False
     )
     owner = OfficerChoiceField(label="Officer who owns it", queryset=None, required=False)

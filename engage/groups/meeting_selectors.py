@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -127,12 +127,25 @@ def _items() -> QuerySet[ForwardPlanItem]:
     )
 
 
+#: The order of a forward plan: what waits on a decision first, what is done or declined last.
+_STATUS_ORDER = Case(
+    *(When(status=s, then=Value(n)) for n, s in enumerate(ItemStatus.values)),
+    output_field=IntegerField(),
+)
+
+
 def forward_plan(group: EngagementGroup, *, status: str = "") -> QuerySet[ForwardPlanItem]:
-    """The group's forward plan for officers: open items first, then by date proposed."""
+    """The group's forward plan for officers: proposed, accepted and scheduled items first
+    (soonest meeting first), then done and declined ones, latest meeting first."""
     items = _items().filter(group=group)
     if status:
         items = items.filter(status=status)
-    return items.order_by("-updated_at", "pk")
+    return items.annotate(status_order=_STATUS_ORDER).order_by(
+        "status_order",
+        F("meeting__activity__starts_at").desc(nulls_first=True),
+        "-created_at",
+        "pk",
+    )
 
 
 def forward_plan_for_provider(

@@ -718,7 +718,7 @@ class ActionUpdate(models.Model):
 class ItemStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     ACCEPTED = "accepted", "Accepted"
-    SCHEDULED = "scheduled", "Scheduled for a meeting"
+    SCHEDULED = "scheduled", "Scheduled"
     DONE = "done", "Done"
     DECLINED = "declined", "Declined"
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from engage.groups import meeting_selectors as ms
-from engage.groups.models import ForwardPlanItem
+from engage.groups.models import ForwardPlanItem, GroupStatus
 
 PANEL_SIZE = 6
 
@@ -30,7 +30,7 @@ def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
     contact = ms.portal_contact(user)
     if contact is None:
         return None
-    groups = ms.groups_for_user(user)
+    groups = [g for g in ms.groups_for_user(user) if g.status == GroupStatus.ACTIVE]
     if not groups:
         return None
     mine = list(

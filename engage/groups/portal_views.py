@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from engage.core.markdown import render_markdown
 from engage.groups import forward_plan as plan_services
 from engage.groups import meeting_selectors as ms
 from engage.groups.meeting_forms import ProposeItemForm
-from engage.groups.models import ForwardPlanItem, GroupStatus
+from engage.groups.models import ForwardPlanItem, GroupStatus, ItemStatus
 from engage.market.models import Contact
 from engage.portal.access import contact_for
 
@@ -37,12 +38,13 @@ def portal_forward_plans(request: AuthenticatedHttpRequest) -> HttpResponse:
     contact = _contact(request)
     groups = ms.groups_for_contact(contact)
     ids = [g.pk for g in groups]
+    # What is coming up: accepted items and those on an agenda not yet discussed. What was
+    # discussed is in the meetings' notes.
     items = list(
         ForwardPlanItem.objects.filter(group_id__in=ids)
-        .filter(status__in=ms.PUBLIC_ITEM_STATUSES)
-        .exclude(proposer_contact=contact)
-        .select_related("meeting__activity", "proposer_contact__provider")
-        .order_by("status", "meeting__activity__starts_at", "-updated_at", "pk")
+        .filter(status__in=(ItemStatus.ACCEPTED, ItemStatus.SCHEDULED))
+        .select_related("meeting__activity")
+        .order_by(F("meeting__activity__starts_at").asc(nulls_last=True), "created_at", "pk")
     )
     mine = list(
         ForwardPlanItem.objects.filter(proposer_contact=contact, group_id__in=ids)

@@ -44,9 +44,13 @@ def test_carry_forward_moves_unreached_items_to_the_next_meeting_keeping_their_h
 
     assert target == later
     assert [i.pk for i in moved] == [first.pk, second.pk]
-    agenda = list(later.agenda_items.order_by("agenda_position").values_list("title", "agenda_position"))
+    agenda = list(
+        later.agenda_items.order_by("agenda_position").values_list("title", "agenda_position")
+    )
     assert agenda == [
-        ("Already on the next agenda", 1), ("Fees uplift", 2), ("Winter pressures", 3)
+        ("Already on the next agenda", 1),
+        ("Fees uplift", 2),
+        ("Winter pressures", 3),
     ]
     first.refresh_from_db()
     assert first.status == ItemStatus.SCHEDULED
@@ -112,13 +116,13 @@ def test_agenda_order_moves_an_item_and_keeps_positions_a_sequence(pem, mid_grou
         plan.schedule_item(actor=pem, item=item, meeting=meeting)
     plan.move_agenda_item(actor=pem, item=items[2], offset=-1)
     plan.move_agenda_item(actor=pem, item=items[0], offset=-1)  # already first: stays
-    order = list(meeting.agenda_items.order_by("agenda_position").values_list("title", "agenda_position"))
+    order = list(
+        meeting.agenda_items.order_by("agenda_position").values_list("title", "agenda_position")
+    )
     assert order == [("A", 1), ("C", 2), ("B", 3)]
 
 
-def test_only_those_who_manage_the_group_decide_on_items(
-    pem, councillor, ldd, mid_group
-) -> None:
+def test_only_those_who_manage_the_group_decide_on_items(pem, councillor, ldd, mid_group) -> None:
     item = plan.propose_item(actor=pem, group=mid_group, title="Fees")
     with pytest.raises(PermissionDenied):
         plan.accept_item(actor=councillor, item=item)

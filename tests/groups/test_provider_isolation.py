@@ -78,9 +78,12 @@ def test_a_provider_cannot_propose_to_another_group_in_the_portal(
     )
     assert response.status_code == 302
     assert north_group.forward_plan_items.get().proposer_contact.user == provider_a_user
-    assert client.post(
-        f"/groups/forward-plans/{south_group.pk}/suggest/", {"title": "Sneaky"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/groups/forward-plans/{south_group.pk}/suggest/", {"title": "Sneaky"}
+        ).status_code
+        == 404
+    )
     assert not south_group.forward_plan_items.exists()
 
 
@@ -127,12 +130,16 @@ def test_another_provider_sees_neither_the_proposal_nor_its_decline_reason(
 
     colleague_provider = ProviderFactory(name="Gamma Homecare")
     service = ServiceFactory(
-        provider=colleague_provider, locality=localities["north"], types=[service_types["domiciliary"]]
+        provider=colleague_provider,
+        locality=localities["north"],
+        types=[service_types["domiciliary"]],
     )
     user = UserFactory(role=Role.PROVIDER)
     ContactFactory(provider=colleague_provider, user=user, works_at=[service])
     api = _api(client, user)
-    titles = [i["title"] for i in api("get", f"/api/groups/{north_group.pk}/forward-plan").json()["items"]]
+    titles = [
+        i["title"] for i in api("get", f"/api/groups/{north_group.pk}/forward-plan").json()["items"]
+    ]
     assert titles == ["North rota pilot"]
     client.force_login(user)
     page = client.get("/groups/forward-plans/").text
