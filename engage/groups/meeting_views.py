@@ -422,7 +422,8 @@ def meeting_notes_send(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "title": "Publish and send the notes?",
             "consequences": [
                 "Providers the group is for can read the notes in the portal.",
-                f"{len(people)} people get an email with a link to them: those who attended "
+                f"{len(people)} {'person gets' if len(people) == 1 else 'people get'} an email "
+                "with a link to them: those who attended "
                 "and the group's audience who agreed to emails.",
                 "Anyone already sent the notes is not sent them again.",
             ],
