@@ -123,6 +123,6 @@ def portal_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "notes": notes,
             "notes_html": render_markdown(notes.body, id_prefix="notes-"),
             "actions": ms.meeting_actions(meeting),
-            "crumbs": ["Home", reverse("portal:home"), f"Notes: {meeting.group.name}"],
+            "crumbs": [f"Notes: {meeting.group.name}"],
         },
     )
