@@ -1,28 +1,37 @@
-"""API of the groups register: the groups, their terms of reference state and latest maturity."""
+"""API of the groups register (groups, terms of reference state, latest maturity) and of
+meetings, forward plans and actions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any, TypeVar, get_type_hints
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar, cast, get_type_hints
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja import Status as Answer
 from ninja.pagination import paginate
 
-from engage.accounts.permissions import Capability, require
+from engage.accounts.models import User
+from engage.accounts.permissions import Capability, has_capability, require
 from engage.api.pagination import EngagePagination
-from engage.api.schemas import COMMON_ERRORS, ErrorOut, RefOut
-from engage.groups import selectors
+from engage.api.schemas import COMMON_ERRORS, ErrorOut, InputSchema, PathId, RefOut
+from engage.groups import actions as action_services
+from engage.groups import forward_plan as plan_services
+from engage.groups import meeting_selectors, selectors
 from engage.groups.models import (
     DIMENSIONS,
+    Action,
     EngagementGroup,
+    ForwardPlanItem,
     GroupKind,
     GroupStatus,
     TermsOfReference,
     TermsState,
 )
+from engage.portal.access import contact_for
 
 router = Router(tags=["groups"])
 
@@ -235,3 +244,218 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> QuerySet[
 def get_group(request: HttpRequest, group_id: int) -> EngagementGroup:
     """One group: its details, audience, approved terms of reference and latest assessment."""
     return selectors.get_group_for_user(request.user, group_id)
+
+
+# --- Meetings, forward plans, actions -------------------------------------------------------
+
+
+class ItemOut(Schema):
+    id: int
+    title: str
+    detail: str
+    status: str = Field(description="proposed, accepted, scheduled, done or declined")
+    from_provider: bool = Field(description="Proposed by a provider through the portal")
+    decline_reason: str = Field(description="Shown to officers and to the proposer only")
+    meeting_id: int | None
+    agenda_position: int | None
+    outcome: str = Field(description="noted, decision, actions, or empty")
+    outcome_text: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_from_provider(obj: ForwardPlanItem) -> bool:
+        return obj.proposer_contact_id is not None
+
+    @staticmethod
+    def resolve_decline_reason(obj: ForwardPlanItem, context: Any) -> str:
+        user = context["request"].user
+        if has_capability(user, Capability.GROUPS_VIEW):
+            return obj.decline_reason
+        contact = meeting_selectors.portal_contact(user)
+        mine = contact is not None and obj.proposer_contact_id == contact.pk
+        return obj.decline_reason if mine else ""
+
+
+class ItemIn(InputSchema):
+    title: str = Field(min_length=1, max_length=200)
+    detail: str = Field("", max_length=5000)
+
+
+class ActionOut(Schema):
+    id: int
+    title: str
+    description: str
+    group_id: int | None
+    meeting_id: int | None
+    agenda_item_id: int | None
+    owner: RefOut | None = Field(description="The officer who owns it, if an officer does")
+    owner_name: str = Field(description="The owner outside the council, if any")
+    due_on: date | None
+    status: str = Field(description="open, in-progress, done or dropped")
+    outcome: str = Field(description="What was done")
+    completed_on: date | None
+
+    @staticmethod
+    def resolve_owner(obj: Action) -> dict[str, Any] | None:
+        return {"id": obj.owner.pk, "name": obj.owner.user.full_name} if obj.owner else None
+
+
+class ActionUpdateOut(Schema):
+    status: str
+    note: str
+    by: str | None
+    at: datetime
+
+    @staticmethod
+    def resolve_by(obj: Any) -> str | None:
+        return obj.by.full_name if obj.by else None
+
+
+class ActionDetailOut(ActionOut):
+    updates: list[ActionUpdateOut]
+
+    @staticmethod
+    def resolve_updates(obj: Action) -> list[Any]:
+        return list(obj.updates.all())
+
+
+class ActionPatch(InputSchema):
+    status: Literal["open", "in-progress", "done", "dropped"] | None = None
+    note: str = Field("", max_length=5000)
+    outcome: str | None = Field(None, max_length=5000)
+
+
+class AttendanceOut(Schema):
+    provider_contacts: int
+    officers: int
+    partners: int
+    councillors: int
+    apologies: int
+
+
+class NotesOut(Schema):
+    body: str = Field(description="Markdown")
+    published_at: datetime | None
+    sent_at: datetime | None
+
+
+class MeetingOut(Schema):
+    id: int
+    group: RefOut
+    activity_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    venue: str
+    agenda: list[ItemOut]
+    attendance: AttendanceOut | None = Field(description="Officers only")
+    notes: NotesOut | None = Field(description="Officers: any; providers: published only")
+    actions: list[ActionOut]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingOut, 404: ErrorOut, **COMMON_ERRORS})
+def get_meeting(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
+    """A meeting: time and place, its agenda with outcomes, attendance counts and actions.
+    Providers see the meetings of the groups meant for them once the notes are published."""
+    user = _user(request)
+    meeting = meeting_selectors.get_meeting_for_user(user, meeting_id)
+    activity = meeting.activity
+    officer = has_capability(user, Capability.GROUPS_VIEW)
+    notes = getattr(meeting, "notes", None)
+    counts = meeting_selectors.attendance_counts(meeting) if officer else None
+    return {
+        "id": meeting.pk,
+        "group": {"id": meeting.group.pk, "name": meeting.group.name},
+        "activity_id": activity.pk,
+        "title": activity.title,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "status": activity.status,
+        "venue": activity.venue.name if activity.venue else "",
+        "agenda": meeting_selectors.agenda(meeting),
+        "attendance": None
+        if counts is None
+        else {
+            "provider_contacts": counts.contacts,
+            "officers": counts.officers,
+            "partners": counts.partners,
+            "councillors": counts.councillors,
+            "apologies": counts.apologies,
+        },
+        "notes": None
+        if notes is None or (not officer and not notes.is_published)
+        else {"body": notes.body, "published_at": notes.published_at, "sent_at": notes.sent_at},
+        "actions": meeting_selectors.meeting_actions(meeting),
+    }
+
+
+@router.get(
+    "/groups/{group_id}/forward-plan",
+    response={200: list[ItemOut], 404: ErrorOut, **COMMON_ERRORS},
+)
+@paginate(EngagePagination)
+@_typed
+def list_forward_plan(request: HttpRequest, group_id: PathId) -> QuerySet[ForwardPlanItem]:
+    """The group's forward plan. Officers: every item. Providers (groups meant for them only):
+    accepted, scheduled and done items, and their own proposals with any decline reason."""
+    user = _user(request)
+    group = meeting_selectors.get_group_for_forward_plan(user, group_id)
+    return meeting_selectors.visible_items(user, group).order_by("created_at", "pk")
+
+
+@router.post(
+    "/groups/{group_id}/forward-plan",
+    response={201: ItemOut, 404: ErrorOut, **COMMON_ERRORS},
+)
+def propose_forward_plan_item(
+    request: HttpRequest, group_id: PathId, payload: ItemIn
+) -> Answer[ForwardPlanItem]:
+    """Propose an item. Providers: to a group meant for them (404 otherwise); officers who may
+    manage the group."""
+    user = _user(request)
+    group = meeting_selectors.get_group_for_forward_plan(user, group_id)
+    if contact_for(user) is not None:
+        try:
+            item = plan_services.propose_item(
+                actor=user, group=group, title=payload.title, detail=payload.detail
+            )
+        except PermissionDenied as error:
+            raise Http404("No such group") from error
+    else:
+        item = plan_services.propose_item(
+            actor=user, group=group, title=payload.title, detail=payload.detail
+        )
+    return Answer(201, item)
+
+
+def _action(request: HttpRequest, action_id: int) -> Action:
+    return meeting_selectors.get_action_for_user(_user(request), action_id)
+
+
+@router.get("/actions/{action_id}", response={200: ActionDetailOut, 404: ErrorOut, **COMMON_ERRORS})
+def get_action(request: HttpRequest, action_id: PathId) -> Action:
+    """An action with its history of updates (officers)."""
+    return _action(request, action_id)
+
+
+@router.patch(
+    "/actions/{action_id}", response={200: ActionDetailOut, 404: ErrorOut, **COMMON_ERRORS}
+)
+def update_action(request: HttpRequest, action_id: PathId, payload: ActionPatch) -> Action:
+    """Change the status and/or add a note or the outcome. Only the action's owner, its
+    group's owner and the PEM may; done needs an outcome."""
+    user = _user(request)
+    action = _action(request, action_id)
+    action_services.update_action(
+        actor=user,
+        action=action,
+        status=payload.status,
+        note=payload.note,
+        outcome=payload.outcome,
+    )
+    return _action(request, action_id)

@@ -24,6 +24,8 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("engage.engagement.demo.seed", "venues, activities and registrations"),
     ("engage.enquiries.demo.seed", "enquiries, their threads and history"),
     ("engage.groups.demo.seed", "engagement groups, terms of reference and maturity"),
+    # After the groups' meetings: forward plans, agendas, notes and actions over them.
+    ("engage.groups.demo_agendas.seed", "forward plans, agendas, notes and actions"),
 )
 
 FIRST_NAMES = [

@@ -38,6 +38,11 @@ HOME_PANELS: tuple[HomePanel, ...] = (
         "engage.enquiries.panels.enquiries_panel",
         Capability.ENQUIRIES_WORK,
     ),
+    HomePanel(
+        "groups/_home_overdue_actions.html",
+        "engage.groups.panels.overdue_actions",
+        Capability.GROUPS_MANAGE,
+    ),
 )
 
 

@@ -664,6 +664,14 @@ class Action(models.Model):
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
     outcome = models.TextField(blank=True, help_text="What was done: shown to providers.")
+    agenda_item = models.ForeignKey(
+        "ForwardPlanItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The agenda item the action came from.",
+    )
     completed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -702,3 +710,180 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+# --- Forward plan and agendas ---------------------------------------------------------------
+
+
+class ItemStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    SCHEDULED = "scheduled", "Scheduled"
+    DONE = "done", "Done"
+    DECLINED = "declined", "Declined"
+
+
+class ItemOutcome(models.TextChoices):
+    """What the meeting did with an agenda item."""
+
+    NOTED = "noted", "Noted for information"
+    DECISION = "decision", "Decision"
+    ACTIONS = "actions", "Actions agreed"
+
+
+class ForwardPlanItem(models.Model):
+    """An item a group means to discuss: proposed by an officer or by a provider (portal).
+
+    Once scheduled it sits on a meeting's agenda at ``agenda_position``; the meeting records
+    its ``outcome`` and the item is done. An item the meeting did not reach is carried forward
+    to the next meeting, keeping its history (``ForwardPlanEvent``).
+    """
+
+    group = models.ForeignKey(
+        EngagementGroup, on_delete=models.CASCADE, related_name="forward_plan_items"
+    )
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True, help_text="What to discuss, and why it matters.")
+    status = models.CharField(
+        max_length=10, choices=ItemStatus.choices, default=ItemStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposer_contact = models.ForeignKey(
+        "market.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forward_plan_proposals",
+        help_text="The provider contact who proposed it through the portal.",
+    )
+    decline_reason = models.TextField(blank=True, help_text="Shown to whoever proposed the item.")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text="The meeting whose agenda the item is on.",
+    )
+    agenda_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=ItemOutcome.choices, blank=True)
+    outcome_text = models.TextField(
+        blank=True, help_text="The decision's words, or what was noted."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group_id", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["group", "status"], name="fp_item_group_status_idx"),
+            models.Index(fields=["meeting", "agenda_position"], name="fp_item_agenda_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="fp_item_declined_has_reason",
+                violation_error_message="Say why the item is declined.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(meeting__isnull=False),
+                name="fp_item_scheduled_has_meeting",
+                violation_error_message="A scheduled item is on a meeting's agenda.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def from_provider(self) -> bool:
+        return self.proposer_contact_id is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be discussed: proposed, accepted or on an agenda without an outcome."""
+        return self.status in (ItemStatus.PROPOSED, ItemStatus.ACCEPTED, ItemStatus.SCHEDULED)
+
+
+class ForwardPlanEvent(models.Model):
+    """One step in a forward plan item's history: proposed, accepted, declined, scheduled,
+    carried forward, its outcome recorded."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        SCHEDULED = "scheduled", "Scheduled"
+        UNSCHEDULED = "unscheduled", "Taken off the agenda"
+        CARRIED_FORWARD = "carried-forward", "Carried forward"
+        OUTCOME = "outcome", "Outcome recorded"
+
+    item = models.ForeignKey(ForwardPlanItem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+# --- Notes ----------------------------------------------------------------------------------
+
+
+class MeetingNotes(models.Model):
+    """The notes (minutes) of a meeting, in Markdown. Every saved change is a ``NotesRevision``.
+
+    Published notes are shown to providers the group is for; ``sent_at`` is when they were
+    first sent out (the "notes sent within N working days" standard reads it).
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField(blank=True, help_text="Markdown: headings with #, lists with -.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "meeting notes"
+
+    def __str__(self) -> str:
+        return f"Notes of {self.meeting}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class NotesRevision(models.Model):
+    """One saved version of a meeting's notes: who wrote it, when."""
+
+    notes = models.ForeignKey(MeetingNotes, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["notes_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["notes", "number"], name="notes_revision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number}"

@@ -84,6 +84,16 @@ PORTAL_PANELS: tuple[PortalPanel, ...] = (
         "engagement/portal/_events_panel.html",
         "engage.engagement.panels.portal_upcoming_events",
     ),
+    PortalPanel(
+        "forward-plans",
+        "groups/portal/_forward_plans_panel.html",
+        "engage.groups.panels.portal_forward_plans",
+    ),
+    PortalPanel(
+        "meetings",
+        "groups/portal/_meetings_panel.html",
+        "engage.groups.panels.portal_meetings",
+    ),
 )
 
 

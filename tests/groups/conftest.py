@@ -65,3 +65,26 @@ def kind_defaults(teams: dict[str, Any], streams: dict[str, Any]) -> dict[str, G
     )
     working.required_teams.set([])
     return {"forum": forum, "working": working}
+
+
+@pytest.fixture
+def north_group(localities: dict[str, Any], service_types: dict[str, Any], officer: Any) -> Any:
+    """A group meant for provider A's user (home care in North), not for provider B's."""
+    from tests.groups.meetings import group_for
+
+    return group_for(
+        "North Home Care Group",
+        localities["north"],
+        service_types["domiciliary"],
+        owner=officer.officer,
+    )
+
+
+@pytest.fixture
+def south_group(localities: dict[str, Any], service_types: dict[str, Any], officer: Any) -> Any:
+    """A group meant for provider B (nursing in South), not for provider A's user."""
+    from tests.groups.meetings import group_for
+
+    return group_for(
+        "South Nursing Group", localities["south"], service_types["nursing"], owner=officer.officer
+    )

@@ -195,6 +195,33 @@ TABLE: dict[str, Rule] = {
     "groups:terms_approve": Rule(OFFICERS, kwargs=_group_version(2)),
     "groups:maturity_history": Rule(GROUP_READERS, kwargs=_pk("group")),
     "groups:maturity_add": Rule(OFFICERS, kwargs=_pk("group")),
+    "groups:forward_plan": Rule(GROUP_READERS, kwargs=_pk("group")),
+    "groups:forward_plan_add": Rule(OFFICERS, kwargs=_pk("group")),
+    "groups:forward_plan_item": Rule(
+        GROUP_READERS, kwargs=lambda w, r: {"pk": w["group"].pk, "item": w["proposal"].pk}
+    ),
+    "groups:forward_plan_decline": Rule(
+        OFFICERS, kwargs=lambda w, r: {"pk": w["group"].pk, "item": w["proposal"].pk}
+    ),
+    "groups:meeting": Rule(GROUP_READERS, kwargs=_pk("meeting")),
+    "groups:agenda_change": Rule(
+        OFFICERS,
+        kwargs=lambda w, r: {"pk": w["meeting"].pk, "item": w["agenda_item"].pk},
+        expect=dict.fromkeys(OFFICERS, 405),
+    ),
+    "groups:agenda_outcome": Rule(
+        OFFICERS, kwargs=lambda w, r: {"pk": w["meeting"].pk, "item": w["agenda_item"].pk}
+    ),
+    "groups:agenda_carry_forward": Rule(OFFICERS, kwargs=_pk("meeting")),
+    "groups:meeting_notes": Rule(OFFICERS, kwargs=_pk("meeting")),
+    "groups:meeting_notes_send": Rule(OFFICERS, kwargs=_pk("meeting")),
+    "groups:action_add": Rule(OFFICERS, kwargs=_pk("meeting")),
+    "groups:group_actions": Rule(GROUP_READERS, kwargs=_pk("group")),
+    "groups:my_actions": Rule(OFFICERS),
+    "groups:action_detail": Rule(GROUP_READERS, kwargs=_pk("meeting_action")),
+    "groups:portal_forward_plans": Rule(PROVIDERS),
+    "groups:portal_propose": Rule(PROVIDERS, kwargs=_pk("group")),
+    "groups:portal_meeting": Rule(PROVIDERS, kwargs=_pk("meeting")),
     "groups:maturity_detail": Rule(
         GROUP_READERS,
         kwargs=lambda w, r: {"pk": w["group"].pk, "assessment": w["group_assessment"].pk},

@@ -7,9 +7,10 @@ the authorization table.
 
 from __future__ import annotations
 
-#: Page URL name -> (role that opens it, query budget).
+#: Page URL name -> (role that opens it, query budget). "name#role" measures a page again as
+#: another role.
 PAGE_BUDGETS: dict[str, tuple[str, int]] = {
-    "core:home": ("pem", 7),
+    "core:home": ("pem", 8),
     "core:audit_log": ("pem", 4),
     "accounts:account": ("officer", 4),
     "api_tokens:list": ("officer", 3),
@@ -45,8 +46,9 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "enquiries:overview": ("pem", 5),
     "enquiries:categories": ("pem", 3),
     "enquiries:log": ("officer", 2),
-    # Session, user, contact, and a fixed few per panel (who to contact, enquiries, events).
-    "portal:home": ("provider", 16),
+    # Session, user, contact, and a fixed few per panel (who to contact, enquiries, events;
+    # forward plans and meetings: the contact's segments, the groups meant for them, three lists).
+    "portal:home": ("provider", 25),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),
@@ -54,6 +56,16 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:group_detail": ("pem", 9),
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
+    "groups:forward_plan": ("pem", 11),
+    "groups:forward_plan_item": ("pem", 11),
+    "groups:meeting": ("pem", 7),
+    "groups:meeting_notes": ("pem", 4),
+    "groups:group_actions": ("pem", 11),
+    "groups:my_actions": ("officer", 4),
+    "groups:action_detail": ("officer", 5),
+    "groups:portal_forward_plans": ("provider", 10),
+    "groups:portal_meeting": ("provider", 12),
+    "core:home#officer": ("officer", 6),
 }
 
 #: API path -> (role, query budget).
@@ -71,4 +83,10 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/enquiries": ("officer", 4),
     "/api/enquiries?page_size=200": ("provider", 5),
     "/api/groups": ("officer", 4),
+    # "{name}" is the id of the world's object of that name.
+    "/api/meetings/{meeting}": ("officer", 6),
+    "/api/meetings/{meeting}#provider": ("provider", 11),
+    "/api/groups/{group}/forward-plan": ("officer", 4),
+    "/api/groups/{group}/forward-plan#provider": ("provider", 10),
+    "/api/actions/{meeting_action}": ("officer", 3),
 }

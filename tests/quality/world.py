@@ -302,6 +302,53 @@ def _groups(world: World) -> None:
     world.objects["group"] = group
     world.objects["group_assessment"] = AssessmentFactory(group=group)
     ForumFactory(locality=world.objects["localities"]["mid"])
+    _meetings(world)
+
+
+def _meetings(world: World) -> None:
+    """A past meeting of the world group with an agenda item, published notes and an overdue
+    action of the officer's; a later meeting to carry items to; a provider's proposal."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engage.engagement.models import Attendance
+    from engage.groups import actions, forward_plan, notes
+    from engage.groups.services import schedule_meeting
+
+    group, pem = world.objects["group"], world.users["pem"]
+    # Months away from today, so that this month's calendar stays as the other apps measured it.
+    start = timezone.now().replace(microsecond=0) - timedelta(days=120)
+    past = schedule_meeting(
+        actor=pem, group=group, starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    later = schedule_meeting(
+        actor=pem,
+        group=group,
+        starts_at=start + timedelta(days=60),
+        ends_at=start + timedelta(days=60, hours=2),
+    )
+    item = forward_plan.propose_item(actor=pem, group=group, title="World agenda item")
+    item = forward_plan.schedule_item(actor=pem, item=item, meeting=past)
+    world.objects["agenda_item"] = item
+    world.objects["proposal"] = forward_plan.propose_item(
+        actor=world.users["provider"], group=group, title="World provider proposal"
+    )
+    world.objects["meeting_action"] = actions.create_action(
+        actor=pem,
+        meeting=past,
+        agenda_item=item,
+        title="World action",
+        owner=world.users["officer"].officer,
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
+    Attendance.objects.create(
+        activity=past.activity, kind="contact", contact=world.objects["contact_a"]
+    )
+    notes.save_notes(actor=pem, meeting=past, body="## World notes\n\nDiscussed.")
+    notes.publish_and_send(actor=pem, meeting=past)
+    world.objects["meeting"] = past
+    world.objects["next_meeting"] = later
 
 
 def _grow_groups(world: World, factor: int) -> None:
@@ -316,6 +363,50 @@ def _grow_groups(world: World, factor: int) -> None:
         TermsFactory(group=forum, version=1)
         AssessmentFactory(group=forum)
         AssessmentFactory(group=group, assessed_on=first - timedelta(days=30 * (n + 1)))
+    _grow_meetings(world, factor)
+
+
+def _grow_meetings(world: World, factor: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from engage.engagement.models import Activity, Attendance
+    from engage.groups import actions, forward_plan, notes
+    from engage.groups.services import schedule_meeting
+
+    group, pem = world.objects["group"], world.users["pem"]
+    past, later = world.objects["meeting"], world.objects["next_meeting"]
+    officer = world.users["officer"].officer
+    for n in range(factor):
+        item = forward_plan.propose_item(actor=pem, group=group, title=f"Grown item {n}")
+        item = forward_plan.schedule_item(actor=pem, item=item, meeting=past if n % 2 else later)
+        forward_plan.propose_item(
+            actor=world.users["provider"], group=group, title=f"Grown proposal {n}"
+        )
+        action = actions.create_action(
+            actor=pem,
+            meeting=past,
+            agenda_item=item if item.meeting_id == past.pk else None,
+            title=f"Grown action {n}",
+            owner=officer,
+            due_on=timezone.localdate() - timedelta(days=n + 2),
+        )
+        actions.update_action(actor=pem, action=action, note="Progress.")
+        notes.save_notes(actor=pem, meeting=past, body=f"## World notes\n\nRevision {n}.")
+        Attendance.objects.create(
+            activity=past.activity,
+            kind="officer",
+            officer=OfficerFactory(team=world.objects["team"]),
+        )
+        start = timezone.now().replace(microsecond=0) - timedelta(days=200 + n * 30)
+        other = schedule_meeting(
+            actor=pem, group=group, starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+        # Closed, as old meetings are: they wait on nobody (the home page's "needing action").
+        Activity.objects.filter(pk=other.activity_id).update(status=Activity.Status.CLOSED)
+        notes.save_notes(actor=pem, meeting=other, body=f"Old notes {n}.")
+        notes.publish_and_send(actor=pem, meeting=other)
 
 
 def _tokens(world: World) -> None:

@@ -9,7 +9,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from engage.core.markdown import render_markdown
-from engage.groups.models import GroupStatus, MaturityLevel, TermsOfReference, TermsState
+from engage.groups.models import (
+    ActionStatus,
+    GroupStatus,
+    ItemStatus,
+    MaturityLevel,
+    TermsOfReference,
+    TermsState,
+)
 
 register = template.Library()
 
@@ -66,3 +73,40 @@ def maturity_level(score: int | None) -> str:
     if score is None:
         return ""
     return str(MaturityLevel(int(score)).label)
+
+
+_ITEM_COLOURS = {
+    ItemStatus.PROPOSED: "blue",
+    ItemStatus.ACCEPTED: "turquoise",
+    ItemStatus.SCHEDULED: "purple",
+    ItemStatus.DONE: "green",
+    ItemStatus.DECLINED: "grey",
+}
+_ACTION_COLOURS = {
+    ActionStatus.OPEN: "blue",
+    ActionStatus.IN_PROGRESS: "yellow",
+    ActionStatus.DONE: "green",
+    ActionStatus.DROPPED: "grey",
+}
+
+
+@register.simple_tag
+def item_status_tag(status: str) -> SafeString:
+    """A forward plan item's status as a tag (the words carry the meaning, not the colour)."""
+    value = ItemStatus(status)
+    return _tag(value.label, _ITEM_COLOURS[value])
+
+
+@register.simple_tag
+def action_status_tag(action: Any, today: Any = None) -> SafeString:
+    """An action's status as a tag; "Overdue" when open past its due date."""
+    if today is not None and action.is_overdue(today):
+        return _tag("Overdue", "red")
+    value = ActionStatus(action.status)
+    return _tag(value.label, _ACTION_COLOURS[value])
+
+
+@register.filter
+def notes_markdown(text: str) -> SafeString:
+    """Meeting notes as sanitised HTML, with heading ids kept apart from the page's."""
+    return render_markdown(text, id_prefix="notes-")

@@ -1,0 +1,54 @@
+"""Home-page panels of groups: an officer's overdue actions (``engage.core.home``), and the
+portal's forward plans and meeting notes (``engage.portal.panels``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from engage.groups import meeting_selectors as ms
+from engage.groups.models import ForwardPlanItem, GroupStatus
+
+PANEL_SIZE = 6
+
+
+def overdue_actions(user: Any) -> dict[str, Any] | None:
+    """The officer's own open actions past their due date, most overdue first."""
+    actions = list(ms.overdue(ms.actions_owned_by(user))[: PANEL_SIZE + 1])
+    if not actions:
+        return None
+    return {
+        "items": actions[:PANEL_SIZE],
+        "more": len(actions) > PANEL_SIZE,
+        "today": timezone.localdate(),
+    }
+
+
+def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
+    """The groups whose forward plans the user may add to, and their own latest proposals."""
+    contact = ms.portal_contact(user)
+    if contact is None:
+        return None
+    groups = [g for g in ms.groups_for_user(user) if g.status == GroupStatus.ACTIVE]
+    if not groups:
+        return None
+    mine = list(
+        ForwardPlanItem.objects.filter(
+            proposer_contact=contact, group_id__in=[g.pk for g in groups]
+        )
+        .select_related("group")
+        .order_by("-created_at", "pk")[:3]
+    )
+    return {"groups": groups[:PANEL_SIZE], "more": len(groups) > PANEL_SIZE, "mine": mine}
+
+
+def portal_meetings(user: Any, provider: Any) -> dict[str, Any] | None:
+    """Published notes and open actions of the meetings of the user's groups."""
+    if not ms.groups_for_user(user):
+        return None
+    notes = ms.published_notes_for(user, limit=4)
+    actions = ms.open_actions_for(user, limit=5)
+    if not notes and not actions:
+        return None
+    return {"notes": notes, "actions": actions, "today": timezone.localdate()}
