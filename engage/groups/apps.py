@@ -27,3 +27,6 @@ class GroupsConfig(AppConfig):
         auditlog.register(models.MaturityAssessment)
         auditlog.register(models.ForumStream, m2m_fields={"service_types"})
         auditlog.register(models.GroupKindDefaults, m2m_fields={"required_teams", "streams"})
+        auditlog.register(
+            models.MeetingSession, m2m_fields={"audience_service_types", "audience_localities"}
+        )
