@@ -147,6 +147,28 @@ def group_meetings(group: EngagementGroup) -> QuerySet[Meeting]:
     )
 
 
+def meetings_for_api(group: EngagementGroup) -> QuerySet[Meeting]:
+    """The group's meetings, latest first, with sessions and attendance counts (fixed queries)."""
+    return (
+        Meeting.objects.filter(group=group)
+        .select_related("activity", "activity__venue")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=MeetingSession.objects.select_related("stream").prefetch_related(
+                    "audience_service_types"
+                ),
+            )
+        )
+        .annotate(
+            attended_count=Count(
+                "activity__attendances", filter=Q(activity__attendances__attended=True)
+            )
+        )
+        .order_by("-activity__starts_at", "-pk")
+    )
+
+
 def get_meeting_for_user(user: Any, pk: int) -> Meeting:
     """One meeting of a group ``user`` may see, with its group and activity; 404 otherwise."""
     require(user, Capability.GROUPS_VIEW)

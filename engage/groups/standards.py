@@ -445,6 +445,10 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
     }
 
 
+def notes_due_days() -> int:
+    return int(settings.GROUPS_NOTES_DUE_WORKING_DAYS)
+
+
 def compliance_for(
     groups: Sequence[EngagementGroup] | QuerySet[EngagementGroup], *, now: datetime | None = None
 ) -> dict[int, Compliance]:
@@ -452,7 +456,7 @@ def compliance_for(
     now = now or timezone.now()
     groups = list(groups)
     facts = group_facts(groups, now=now)
-    due = int(settings.GROUPS_NOTES_DUE_WORKING_DAYS)
+    due = notes_due_days()
     return {pk: assess(f, now=now, notes_due_days=due) for pk, f in facts.items()}
 
 
