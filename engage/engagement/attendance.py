@@ -405,9 +405,9 @@ def find_contacts(search: str, *, exclude: Iterable[int], limit: int = 10) -> li
     for word in search.split():
         q &= Q(name__icontains=word) | Q(provider__name__icontains=word)
     return _contact_rows(
-        Contact.objects.filter(q, is_active=True, erased_at__isnull=True).exclude(
-            pk__in=list(exclude)
-        )[:limit]
+        Contact.objects.filter(q, is_active=True, erased_at__isnull=True)
+        .exclude(pk__in=list(exclude))
+        .order_by("name", "pk")[:limit]
     )
 
 
@@ -416,21 +416,17 @@ def find_contacts_by_id(ids: Iterable[int]) -> list[Person]:
     ids = list(ids)
     if not ids:
         return []
-    return _contact_rows(Contact.objects.filter(pk__in=ids, erased_at__isnull=True))
+    return _contact_rows(
+        Contact.objects.filter(pk__in=ids, erased_at__isnull=True).order_by("name", "pk")
+    )
 
 
 def _contact_rows(queryset: QuerySet[Contact]) -> list[Person]:
-    contacts = (
-        queryset.select_related("provider")
-        .prefetch_related(
-            Prefetch(
-                "services",
-                queryset=Service.objects.select_related("locality").prefetch_related(
-                    "service_types"
-                ),
-            )
+    contacts = queryset.select_related("provider").prefetch_related(
+        Prefetch(
+            "services",
+            queryset=Service.objects.select_related("locality").prefetch_related("service_types"),
         )
-        .order_by("name", "pk")
     )
     rows = []
     for contact in contacts:
