@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from engage.core.working_days import local_date, working_days_between
 from engage.engagement.models import Activity, Attendance
-from engage.groups.models import EngagementGroup, Meeting
+from engage.groups.models import EngagementGroup, GroupStatus, Meeting
 from engage.groups.selectors import COUNTED_STATUSES, HELD_STATUSES, year_ago
 from engage.groups.services import add_months
 
@@ -126,6 +126,8 @@ class GroupFacts:
     evaluated: Mapping[int, bool] = field(default_factory=dict)
     #: Provider-contributed forward plan items in the last 12 months; None: not measured.
     provider_items: int | None = None
+    #: The group's status label when it is not meeting (proposed, closed); "" when it is.
+    not_meeting: str = ""
 
 
 # --- Seams to other parts of the product (wired as they arrive) ------------------------------
@@ -161,6 +163,13 @@ def _day(value: date) -> str:
 
 
 def frequency(facts: GroupFacts, now: datetime) -> StandardResult:
+    if facts.not_meeting:
+        return StandardResult(
+            "frequency",
+            "Meets often enough",
+            Outcome.NOT_APPLICABLE,
+            f"The group is {facts.not_meeting}.",
+        )
     since = year_ago(now)
     held = [
         m for m in facts.meetings if since <= m.starts_at < now and m.status in COUNTED_STATUSES
@@ -189,6 +198,10 @@ def horizon(facts: GroupFacts, now: datetime) -> StandardResult:
         if m.starts_at >= now and m.status == Activity.Status.PUBLISHED
     ]
     title = f"Dates published {facts.horizon_months} months ahead"
+    if facts.not_meeting:
+        return StandardResult(
+            "horizon", title, Outcome.NOT_APPLICABLE, f"The group is {facts.not_meeting}."
+        )
     if not published:
         return StandardResult(
             "horizon",
@@ -440,6 +453,9 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
             notes_sent_at=dict(notes),
             evaluated=dict(evaluations),
             provider_items=items.get(group.pk),
+            not_meeting=group.get_status_display().lower()
+            if group.status in (GroupStatus.PROPOSED, GroupStatus.CLOSED)
+            else "",
         )
         for group in groups
     }
