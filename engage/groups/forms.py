@@ -383,12 +383,25 @@ class SessionForm(forms.Form):
     )
     delete = forms.BooleanField(label="Remove this session", required=False)
 
-    def __init__(self, *args: Any, streams: Any = None, service_types: Any = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        streams: Any = None,
+        service_types: Any = None,
+        choices: dict[str, list[Any]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField[ForumStream], self.fields["stream"]).queryset = streams
-        cast(
+        stream_field = cast(forms.ModelChoiceField[ForumStream], self.fields["stream"])
+        types_field = cast(
             forms.ModelMultipleChoiceField[ServiceType], self.fields["service_types"]
-        ).queryset = service_types
+        )
+        stream_field.queryset = streams
+        types_field.queryset = service_types
+        if choices is not None:
+            # The formset reads the choices once for all its forms (no query per form).
+            stream_field.choices = choices["stream"]
+            types_field.choices = choices["service_types"]
 
     @staticmethod
     def initial_for(session: Any) -> dict[str, Any]:
@@ -425,10 +438,19 @@ class BaseSessionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {
-            "streams": ForumStream.objects.filter(is_active=True),
-            "service_types": ServiceType.objects.filter(is_active=True),
-        }
+        if not hasattr(self, "_shared"):
+            streams = ForumStream.objects.filter(is_active=True)
+            types = ServiceType.objects.filter(is_active=True)
+            sample = SessionForm(streams=streams, service_types=types)
+            self._shared = {
+                "streams": streams,
+                "service_types": types,
+                "choices": {
+                    "stream": list(sample.fields["stream"].choices),  # type: ignore[attr-defined]
+                    "service_types": list(sample.fields["service_types"].choices),  # type: ignore[attr-defined]
+                },
+            }
+        return self._shared
 
     def session_data(self, sessions: list[Any]) -> tuple[list[Any], list[int]]:
         """(what to save, in order; ids to delete) from the valid forms."""

@@ -51,9 +51,12 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),
     "groups:register": ("pem", 6),
-    "groups:group_detail": ("pem", 9),
+    "groups:group_detail": ("pem", 13),
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
+    "groups:standards": ("pem", 7),
+    "groups:meeting_sessions": ("pem", 10),
+    "engagement:attendance": ("officer", 16),
 }
 
 #: API path -> (role, query budget).
@@ -71,4 +74,6 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/enquiries": ("officer", 4),
     "/api/enquiries?page_size=200": ("provider", 5),
     "/api/groups": ("officer", 4),
+    "/api/groups/1": ("officer", 12),
+    "/api/groups/1/meetings": ("officer", 11),
 }
