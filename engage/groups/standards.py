@@ -126,7 +126,7 @@ class GroupFacts:
     evaluated: Mapping[int, bool] = field(default_factory=dict)
     #: Provider-contributed forward plan items in the last 12 months; None: not measured.
     provider_items: int | None = None
-    #: The group's status label when it is not meeting (proposed, closed); "" when it is.
+    #: The group's status label when it is not meeting (proposed, paused, closed); "" if it is.
     not_meeting: str = ""
 
 
@@ -197,7 +197,7 @@ def horizon(facts: GroupFacts, now: datetime) -> StandardResult:
         for m in facts.meetings
         if m.starts_at >= now and m.status == Activity.Status.PUBLISHED
     ]
-    title = f"Dates published {facts.horizon_months} months ahead"
+    title = "Dates published far enough ahead"
     if facts.not_meeting:
         return StandardResult(
             "horizon", title, Outcome.NOT_APPLICABLE, f"The group is {facts.not_meeting}."
@@ -211,7 +211,10 @@ def horizon(facts: GroupFacts, now: datetime) -> StandardResult:
         )
     furthest = max(published)
     if furthest >= due_until:
-        reason = f"Dates are published to {_day(furthest)}."
+        reason = (
+            f"Dates are published to {_day(furthest)}, covering the "
+            f"{facts.horizon_months} months ahead."
+        )
         return StandardResult("horizon", title, Outcome.MET, reason)
     return StandardResult(
         "horizon",
@@ -454,7 +457,7 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
             evaluated=dict(evaluations),
             provider_items=items.get(group.pk),
             not_meeting=group.get_status_display().lower()
-            if group.status in (GroupStatus.PROPOSED, GroupStatus.CLOSED)
+            if group.status in (GroupStatus.PROPOSED, GroupStatus.PAUSED, GroupStatus.CLOSED)
             else "",
         )
         for group in groups
