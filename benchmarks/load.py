@@ -71,13 +71,26 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 FLOOR = Endpoint("floor (one indexed query)", "/bench/floor/", "html")
 
 
+def data_version() -> str:
+    """A short hash of every migration and demo-data module: the cached database is rebuilt
+    when either changes, so the benchmark never measures stale or half-seeded data."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    sources = sorted(ROOT.glob("engage/*/migrations/*.py")) + sorted(ROOT.glob("engage/**/demo.py"))
+    for source in sources:
+        digest.update(str(source.relative_to(ROOT)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "engage.settings",
             "DATABASE_URL": os.environ.get(
-                "BENCH_DATABASE_URL", f"sqlite:///{CACHE / 'national.sqlite3'}"
+                "BENCH_DATABASE_URL", f"sqlite:///{CACHE / f'national-{data_version()}.sqlite3'}"
             ),
             "ENGAGE_VAR_DIR": str(CACHE / "var"),
             "SECRET_KEY": "benchmark-only-" + "k9Zq2" * 10,
@@ -128,7 +141,7 @@ values = {}
 values["provider_id"] = Provider.objects.filter(is_tier_one=True).order_by("pk").values_list("pk", flat=True).first()
 try:
     from engage.groups.models import EngagementGroup
-    values["forum_id"] = EngagementGroup.objects.order_by("pk").values_list("pk", flat=True).first()
+    values["forum_id"] = EngagementGroup.objects.filter(kind="provider-forum").order_by("pk").values_list("pk", flat=True).first()
 except Exception:
     values["forum_id"] = None
 values["token:officer@engage.example"] = create_token(user=User.objects.get(email="officer@engage.example"), name="benchmark")[1]

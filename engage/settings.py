@@ -300,6 +300,8 @@ ENGAGE_EXPORT_MAX_ROWS = env_int("ENGAGE_EXPORT_MAX_ROWS", 200_000, minimum=1)
 ENGAGE_MIN_NOTICE_WEEKS = env_int("ENGAGE_MIN_NOTICE_WEEKS", 6, minimum=0)
 ENGAGE_CLASH_WARNING_WORKING_DAYS = env_int("ENGAGE_CLASH_WARNING_WORKING_DAYS", 3, minimum=0)
 ENGAGE_FORUM_NOTICE_MONTHS = env_int("ENGAGE_FORUM_NOTICE_MONTHS", 12, minimum=0)
+#: Notes of a group meeting are due with attendees within this many working days.
+GROUPS_NOTES_DUE_WORKING_DAYS = env_int("GROUPS_NOTES_DUE_WORKING_DAYS", 10, minimum=0)
 ENGAGE_OFFICER_HOURLY_RATE_PENCE = env_int("ENGAGE_OFFICER_HOURLY_RATE_PENCE", 3500, minimum=0)
 # Private and public calendar feeds cover activities from this many days ago onwards.
 ENGAGE_FEED_PAST_DAYS = env_int("ENGAGE_FEED_PAST_DAYS", 90, minimum=0)

@@ -20,7 +20,7 @@ from engage.api.pagination import EngagePagination
 from engage.api.schemas import COMMON_ERRORS, ErrorOut, InputSchema, PathId, RefOut
 from engage.groups import actions as action_services
 from engage.groups import forward_plan as plan_services
-from engage.groups import meeting_selectors, selectors
+from engage.groups import meeting_selectors, selectors, standards
 from engage.groups.models import (
     DIMENSIONS,
     Action,
@@ -28,6 +28,8 @@ from engage.groups.models import (
     ForwardPlanItem,
     GroupKind,
     GroupStatus,
+    Meeting,
+    MeetingSession,
     TermsOfReference,
     TermsState,
 )
@@ -51,7 +53,7 @@ class MaturitySummaryOut(Schema):
 
 
 class MeetingsOut(Schema):
-    recorded: bool = Field(description="False until meetings are recorded in Engage")
+    recorded: bool = Field(description="Whether meetings are recorded in Engage (they are)")
     last_12_months: int | None
     next_meeting_on: date | None
 
@@ -139,6 +141,24 @@ class TermsVersionOut(Schema):
     review_due: date | None
 
 
+class StandardOut(Schema):
+    key: str = Field(
+        description="frequency, horizon, teams, partners, notes, evaluation, forward-plan"
+    )
+    title: str
+    outcome: str = Field(description="met, not-met, not-measured or not-applicable")
+    outcome_label: str
+    reason: str
+    details: list[str] = Field(description="Each failing: a meeting and what was missing")
+
+
+class ComplianceOut(Schema):
+    met: int = Field(description="Standards met")
+    measured: int = Field(description="Standards that could be measured")
+    summary: str
+    standards: list[StandardOut]
+
+
 class GroupDetailOut(GroupOut):
     purpose: str
     chair: str
@@ -150,6 +170,27 @@ class GroupDetailOut(GroupOut):
     audience: AudienceOut
     latest_assessment: MaturityOut | None
     current_terms: TermsVersionOut | None
+    compliance: ComplianceOut
+
+    @staticmethod
+    def resolve_compliance(obj: EngagementGroup) -> dict[str, Any]:
+        compliance = standards.compliance_for([obj])[obj.pk]
+        return {
+            "met": compliance.met,
+            "measured": compliance.measured,
+            "summary": compliance.score_label,
+            "standards": [
+                {
+                    "key": r.key,
+                    "title": r.title,
+                    "outcome": r.outcome.value,
+                    "outcome_label": r.outcome.label,
+                    "reason": r.reason,
+                    "details": list(r.details),
+                }
+                for r in compliance.results
+            ],
+        }
 
     @staticmethod
     def resolve_association(obj: EngagementGroup) -> dict[str, Any] | None:
@@ -241,9 +282,76 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> QuerySet[
 
 
 @router.get("/groups/{group_id}", response={200: GroupDetailOut, 404: ErrorOut, **COMMON_ERRORS})
-def get_group(request: HttpRequest, group_id: int) -> EngagementGroup:
+def get_group(request: HttpRequest, group_id: PathId) -> EngagementGroup:
     """One group: its details, audience, approved terms of reference and latest assessment."""
     return selectors.get_group_for_user(request.user, group_id)
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    stream: RefOut | None
+    service_types: list[str] = Field(description="Slugs; empty means every service type")
+
+    @staticmethod
+    def resolve_stream(obj: MeetingSession) -> dict[str, Any] | None:
+        stream = obj.stream
+        return {"id": stream.pk, "name": stream.name} if stream else None
+
+    @staticmethod
+    def resolve_service_types(obj: MeetingSession) -> list[str]:
+        return sorted(t.slug for t in obj.audience_service_types.all())
+
+
+class GroupMeetingOut(Schema):
+    id: int
+    activity_id: int = Field(description="The meeting's engagement activity")
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+    venue: RefOut | None
+    attended: int = Field(description="People recorded as attending")
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_title(obj: Meeting) -> str:
+        return obj.activity.title
+
+    @staticmethod
+    def resolve_starts_at(obj: Meeting) -> datetime:
+        return obj.activity.starts_at
+
+    @staticmethod
+    def resolve_ends_at(obj: Meeting) -> datetime:
+        return obj.activity.ends_at
+
+    @staticmethod
+    def resolve_status(obj: Meeting) -> str:
+        return obj.activity.status
+
+    @staticmethod
+    def resolve_venue(obj: Meeting) -> dict[str, Any] | None:
+        venue = obj.activity.venue
+        return {"id": venue.pk, "name": venue.name} if venue else None
+
+    @staticmethod
+    def resolve_attended(obj: Any) -> int:
+        return int(obj.attended_count)
+
+
+@router.get(
+    "/groups/{group_id}/meetings",
+    response={200: list[GroupMeetingOut], 404: ErrorOut, **COMMON_ERRORS},
+)
+@paginate(EngagePagination)
+@_typed
+def list_group_meetings(request: HttpRequest, group_id: PathId) -> QuerySet[Meeting]:
+    """A group's meetings, latest first, with their sessions and how many attended."""
+    group = selectors.get_group_for_user(request.user, group_id)
+    return selectors.meetings_for_api(group)
 
 
 # --- Meetings, forward plans, actions -------------------------------------------------------

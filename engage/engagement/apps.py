@@ -28,4 +28,5 @@ class EngagementConfig(AppConfig):
         auditlog.register(models.Registration)
         auditlog.register(models.StatusChange)
         auditlog.register(models.Invitation)
+        auditlog.register(models.Attendance)
         auditlog.register(models.CalendarFeed, exclude_fields=["token", "last_used_at"])

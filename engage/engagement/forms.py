@@ -15,7 +15,8 @@ from engage.engagement.clashes import LONDON
 from engage.engagement.models import Activity, Venue
 from engage.engagement.modes import Kind, Mechanism, Mode
 from engage.engagement.services import ActivityData, activity_data_errors
-from engage.market.models import Level, Locality, ServiceType
+from engage.market.audience import providers_reached
+from engage.market.models import Level, Locality, Provider, ServiceType
 
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3])[:.]?([0-5]\d)\s*$")
 
@@ -383,3 +384,34 @@ class VenueForm(forms.ModelForm[Venue]):
         fields = ["name", "address", "postcode", "capacity", "accessibility", "is_active"]
         labels = {"is_active": "In use"}
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class WalkInForm(forms.Form):
+    """Someone who came without being on the list and is not yet a contact."""
+
+    provider = forms.ModelChoiceField(
+        queryset=Provider.objects.none(),
+        label="Provider",
+        help_text="The providers this activity is for.",
+        error_messages={"required": "Choose the provider they work for"},
+    )
+    name = forms.CharField(
+        label="Full name", max_length=150, error_messages={"required": "Enter their name"}
+    )
+    level = forms.ChoiceField(
+        label="Their role",
+        choices=Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their role"},
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )
+
+    def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["provider"])  # type: ignore[type-arg]
+        field.queryset = providers_reached(activity.audience()).order_by("name", "pk")

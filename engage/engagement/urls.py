@@ -19,6 +19,12 @@ urlpatterns = [
         views.registration_cancel,
         name="registration_cancel",
     ),
+    path("activities/<int:pk>/attendance/", views.attendance_capture, name="attendance"),
+    path(
+        "activities/<int:pk>/attendance/walk-in/",
+        views.attendance_walk_in,
+        name="attendance_walk_in",
+    ),
     path("activities/<int:pk>/<slug:action>/", views.activity_action, name="activity_action"),
     path("mode-guide/", views.mode_guide, name="mode_guide"),
     path("venues/", views.venue_list, name="venue_list"),

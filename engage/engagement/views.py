@@ -22,7 +22,7 @@ from engage.core.listing import paginate
 from engage.core.working_days import bank_holiday_name
 from engage.council.models import Team
 from engage.council.selectors import officer_for
-from engage.engagement import ics, selectors, services
+from engage.engagement import attendance, ics, selectors, services
 from engage.engagement.clashes import LONDON, describe_audience
 from engage.engagement.forms import (
     AcceptWarningForm,
@@ -30,6 +30,7 @@ from engage.engagement.forms import (
     ModeGuideForm,
     ReasonForm,
     VenueForm,
+    WalkInForm,
 )
 from engage.engagement.models import Activity, Registration, Venue
 from engage.engagement.modes import (
@@ -742,4 +743,113 @@ def my_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
             "public": feed_links(request, public_path),
             "crumbs": _crumbs("Your calendar feed"),
         },
+    )
+
+
+# --- Attendance (officers) --------------------------------------------------------------------
+
+
+@capability_required(Capability.ACTIVITY_PROPOSE)
+def attendance_capture(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A tick list of everyone on the activity's list, searchable, saved in one go.
+
+    Searching keeps every row (those that do not match are hidden), and the ticks made so far
+    travel with the search, so nothing ticked is lost; with JavaScript htmx filters as you type.
+    """
+    activity = selectors.get_activity_for_user(request.user, pk)
+    detail_url = reverse("engagement:activity_detail", args=[activity.pk])
+    here = reverse("engagement:attendance", args=[activity.pk])
+    if request.method == "POST":
+        try:
+            result = attendance.record_attendance(
+                actor=request.user,
+                activity=activity,
+                listed=request.POST.getlist("listed"),
+                present=request.POST.getlist("present"),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                f"Attendance saved: {result.added} marked as attended, "
+                f"{result.removed} no longer marked.",
+            )
+        return redirect(here)
+    register = attendance.attendance_register(activity)
+    search = request.GET.get("q", "").strip()[:100]
+    if "filter" in request.GET or request.headers.get("HX-Request"):
+        ticked = set(request.GET.getlist("present"))
+        for row in register.everyone:
+            row.attended = row.key in ticked
+    listed_contacts = {int(p.key.split(":")[1]) for p in register.contacts}
+    extra_ids = [
+        int(k.split(":")[1])
+        for k in request.GET.getlist("listed")
+        if k.startswith("contact:") and k.split(":")[1].isdigit()
+    ]
+    found = attendance.find_contacts(search, exclude=listed_contacts)
+    if extra_ids:
+        # Walk-ins found by an earlier search stay on the list while the officer keeps typing.
+        kept = {p.key for p in found}
+        ticked = set(request.GET.getlist("present"))
+        for row in attendance.find_contacts_by_id(set(extra_ids) - listed_contacts):
+            if row.key not in kept:
+                row.attended = row.key in ticked
+                found.append(row)
+    sections = [
+        ("contacts", "Provider contacts", register.contacts + found),
+        ("officers", "Officers", register.officers),
+        ("partners", "Partners", register.partners),
+        ("councillors", "Councillors", register.councillors),
+    ]
+    for _, _, rows in sections:
+        for row in rows:
+            row.hidden = bool(search) and not row.matches(search)
+    context = {
+        "activity": activity,
+        "register": register,
+        "sections": sections,
+        "search": search,
+        "found": found,
+        "open": activity.status in attendance.CAPTURE_STATUSES,
+        "walk_in_form": WalkInForm(activity=activity),
+        "crumbs": _crumbs(activity.title, detail_url, "Attendance"),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "engagement/attendance/_list.html", context)
+    return render(request, "engagement/attendance/capture.html", context)
+
+
+@capability_required(Capability.ACTIVITY_PROPOSE)
+@require_POST
+def attendance_walk_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add someone who came without being on the list (a new contact) as attended."""
+    activity = selectors.get_activity_for_user(request.user, pk)
+    here = reverse("engagement:attendance", args=[activity.pk])
+    form = WalkInForm(request.POST, activity=activity)
+    if form.is_valid():
+        try:
+            record = attendance.add_walk_in(
+                actor=request.user, activity=activity, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"{record.contact} is added and marked as attended.")
+        return redirect(here)
+    detail_url = reverse("engagement:activity_detail", args=[activity.pk])
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Add someone who came",
+            "crumbs": _crumbs(activity.title, detail_url, "Attendance", here, "Add someone"),
+            "submit_label": "Add and mark as attended",
+            "cancel_url": here,
+        },
+        status=400,
     )

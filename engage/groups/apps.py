@@ -30,3 +30,6 @@ class GroupsConfig(AppConfig):
         auditlog.register(models.ForwardPlanItem)
         auditlog.register(models.MeetingNotes)
         auditlog.register(models.Action)
+        auditlog.register(
+            models.MeetingSession, m2m_fields={"audience_service_types", "audience_localities"}
+        )

@@ -10,7 +10,8 @@ over two years. Groups are the council's structure, so both scales have the same
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -457,3 +458,310 @@ def seed(ctx: DemoContext) -> None:
         approver = plan.owner.user if plan.kind == GroupKind.PROVIDER_FORUM else pem.user
         _add_terms(plan, group, today, approver)
         _add_maturity(ctx, plan, group, today)
+    seed_meetings(ctx)
+
+
+# --- Meetings, sessions and attendance ---------------------------------------------------------
+
+#: The group whose meetings lag (met twice last year, dates published only a few months ahead),
+#: so the standards page shows failures as well as successes.
+LAGGING_LOCALITY = "west"
+#: How often a team that must attend misses a meeting.
+TEAM_MISS_RATE = 0.07
+MEETING_HOURS = 3
+
+
+def _meeting_days(group: EngagementGroup, today: date, lagging: bool) -> list[tuple[date, str]]:
+    """(day, status) of a group's meetings: two years back (or since established) and, for most
+    groups, published up to the horizon ahead."""
+    interval = 365 // max(1, group.frequency_target)
+    start = today - timedelta(days=730)
+    if group.established_on and group.established_on > start:
+        start = group.established_on + timedelta(days=14)
+    days: list[tuple[date, str]] = []
+    day = start + timedelta(days=interval // 3)
+    while day < today - timedelta(days=2):
+        if (
+            lagging
+            and day > today - timedelta(days=365)
+            and len([d for d, _ in days if d > today - timedelta(days=365)]) >= 2
+        ):
+            break
+        status = "evaluated" if day < today - timedelta(days=120) else "held"
+        days.append((day, status))
+        day += timedelta(days=interval if not lagging else int(interval * 1.5))
+    if group.status != GroupStatus.ACTIVE:
+        return days
+    horizon_end = services.add_months(today, 4 if lagging else group.publication_horizon_months)
+    day = max(day, today + timedelta(days=14))
+    while day <= horizon_end:
+        days.append((day, "published"))
+        day += timedelta(days=interval)
+    return days
+
+
+def _weekday(day: date) -> date:
+    """The Tuesday to Thursday nearest ``day`` (meetings are mid-week)."""
+    from engage.core.working_days import is_working_day
+
+    while day.weekday() not in (1, 2, 3) or not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def seed_meetings(ctx: DemoContext) -> None:
+    """Two years of meetings of every group, with sessions, registrations and attendance.
+
+    Written in bulk: the activities (within the agreed structure) and their audience and team
+    links, the meetings, the forums' sessions, registrations and attendance.
+    """
+    from engage.council.models import Councillor, PartnerPerson
+    from engage.engagement.clashes import LONDON
+    from engage.engagement.models import Activity, Attendance, Registration, Venue
+    from engage.engagement.modes import Kind, Mechanism, Mode
+    from engage.groups.models import Meeting, MeetingSession
+    from engage.market.models import Contact
+
+    rng = ctx.rng
+    today = timezone.localdate()
+    now = timezone.now()
+    groups = list(
+        EngagementGroup.objects.exclude(status=GroupStatus.PROPOSED)
+        .select_related("owner__user", "locality")
+        .prefetch_related(
+            "required_teams",
+            "invited_partners",
+            "streams__service_types",
+            "audience_service_types",
+            "audience_localities",
+        )
+        .order_by("pk")
+    )
+    venues: list[Venue | None] = list(Venue.objects.filter(is_active=True).order_by("pk")) or [None]
+    officers_by_team: dict[int, list[Officer]] = {}
+    for officer in Officer.objects.filter(user__is_active=True).order_by("pk"):
+        officers_by_team.setdefault(officer.team_id, []).append(officer)
+    people_by_org: dict[int, list[int]] = {}
+    for pk, org_id in PartnerPerson.objects.filter(is_active=True).values_list(
+        "pk", "organisation_id"
+    ):
+        people_by_org.setdefault(org_id, []).append(pk)
+    councillors = list(Councillor.objects.filter(is_active=True).values_list("pk", flat=True))
+    # Contacts by (locality slug, service type slug), and of Tier One providers.
+    contacts_by_cell: dict[tuple[str, str], list[int]] = {}
+    tier_one_contacts: list[int] = []
+    rows = (
+        Contact.objects.filter(is_active=True, erased_at__isnull=True)
+        .values_list(
+            "pk",
+            "services__locality__slug",
+            "services__service_types__slug",
+            "provider__is_tier_one",
+        )
+        .order_by("pk")
+    )
+    for pk, locality_slug, type_slug, tier_one in rows:
+        if locality_slug and type_slug:
+            contacts_by_cell.setdefault((locality_slug, type_slug), []).append(pk)
+        if tier_one:
+            tier_one_contacts.append(pk)
+
+    plans: list[tuple[EngagementGroup, date, str]] = []
+    for group in groups:
+        lagging = (
+            group.is_forum
+            and group.locality is not None
+            and (group.locality.slug == LAGGING_LOCALITY)
+        )
+        for day, status in _meeting_days(group, today, lagging):
+            plans.append((group, _weekday(day), status))
+    activities = []
+    for group, day, status in plans:
+        starts = datetime.combine(day, time(10, 0), tzinfo=LONDON)
+        published = status != "draft"
+        activities.append(
+            Activity(
+                title=f"{group.name} meeting",
+                kind=Kind.FORUM_MEETING if group.is_forum else Kind.WORKING_GROUP,
+                purpose=group.purpose,
+                topic=group.name,
+                mode=Mode.PARTICIPATE,
+                mechanism=Mechanism.FORUM_ITEM,
+                lead_officer=group.owner,
+                facilitator=group.owner,
+                venue=rng.choice(venues),
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=MEETING_HOURS),
+                outcomes_sought="The agenda's items discussed, decisions and actions recorded.",
+                questions="Set by the meeting's agenda from the group's forward plan.",
+                officer_hours=Decimal(12),
+                for_owners=group.for_owners,
+                for_managers=group.for_managers,
+                for_workers=group.for_workers,
+                tier_one_only=group.tier_one_only,
+                within_agreed_structure=True,
+                status=status,
+                created_by=group.owner.user,
+                submitted_at=min(now, starts - timedelta(days=200)),
+                approved_at=min(now, starts - timedelta(days=190)) if published else None,
+                published_at=min(now, starts - timedelta(days=180)) if published else None,
+            )
+        )
+    Activity.objects.bulk_create(activities, batch_size=500)
+    meetings = Meeting.objects.bulk_create(
+        [Meeting(group=g, activity=a) for (g, _, _), a in zip(plans, activities, strict=True)],
+        batch_size=500,
+    )
+    through = Activity.required_teams.through
+    type_links, locality_links, team_links = [], [], []
+    sessions: list[MeetingSession] = []
+    session_types: list[tuple[int, list[int]]] = []
+    attendances: list[Attendance] = []
+    registrations: list[Registration] = []
+    for (group, _, status), activity, meeting in zip(plans, activities, meetings, strict=True):
+        group_types = [t.pk for t in group.audience_service_types.all()]
+        group_localities = list(group.audience_localities.all())
+        for type_id in group_types:
+            type_links.append(
+                Activity.audience_service_types.through(
+                    activity_id=activity.pk, servicetype_id=type_id
+                )
+            )
+        for loc in group_localities:
+            locality_links.append(
+                Activity.audience_localities.through(activity_id=activity.pk, locality_id=loc.pk)
+            )
+        required = list(group.required_teams.all())
+        for team in required:
+            team_links.append(through(activity_id=activity.pk, team_id=team.pk))
+        streams = [s for s in group.streams.all() if s.is_active]
+        for position, (stream, starts, ends) in enumerate(
+            services.session_layout(streams, starts_at=activity.starts_at, ends_at=activity.ends_at)
+        ):
+            sessions.append(
+                MeetingSession(
+                    meeting=meeting,
+                    title=stream.name,
+                    stream=stream,
+                    starts_at=starts,
+                    ends_at=ends,
+                    position=position,
+                    for_owners=group.for_owners,
+                    for_managers=group.for_managers,
+                    for_workers=group.for_workers,
+                )
+            )
+            session_types.append(
+                (
+                    len(sessions) - 1,
+                    [] if stream.is_overlap else [t.pk for t in stream.service_types.all()],
+                )
+            )
+        if status not in ("held", "evaluated"):
+            continue
+        # Officers: one of each team that must attend (now and then one team misses it).
+        missing = rng.choice(required) if required and rng.random() < TEAM_MISS_RATE else None
+        for team in required:
+            pool = officers_by_team.get(team.pk, [])
+            if pool and team != missing:
+                attendances.append(
+                    Attendance(
+                        activity=activity,
+                        kind=Attendance.Kind.OFFICER,
+                        officer=rng.choice(pool),
+                        recorded_by=group.owner.user,
+                    )
+                )
+        if group.owner.team_id not in {t.pk for t in required}:
+            attendances.append(
+                Attendance(
+                    activity=activity,
+                    kind=Attendance.Kind.OFFICER,
+                    officer=group.owner,
+                    recorded_by=group.owner.user,
+                )
+            )
+        # Partners: someone from an invited organisation, most of the time.
+        for organisation in group.invited_partners.all():
+            pool_ids = people_by_org.get(organisation.pk, [])
+            if pool_ids and rng.random() < 0.7:
+                attendances.append(
+                    Attendance(
+                        activity=activity,
+                        kind=Attendance.Kind.PARTNER,
+                        partner_id=rng.choice(pool_ids),
+                        recorded_by=group.owner.user,
+                    )
+                )
+        if councillors and rng.random() < 0.25:
+            attendances.append(
+                Attendance(
+                    activity=activity,
+                    kind=Attendance.Kind.COUNCILLOR,
+                    councillor_id=rng.choice(councillors),
+                    recorded_by=group.owner.user,
+                )
+            )
+        # Contacts of matching segments: registered, and most of them came.
+        locality_slugs = [loc.slug for loc in group_localities] or sorted(
+            {cell[0] for cell in contacts_by_cell}
+        )
+        type_slugs = [t.slug for t in group.audience_service_types.all()] or sorted(
+            {cell[1] for cell in contacts_by_cell}
+        )
+        contact_pool = (
+            tier_one_contacts
+            if group.tier_one_only or group.kind == GroupKind.TIER_ONE
+            else sorted(
+                {
+                    pk
+                    for loc in locality_slugs
+                    for slug in type_slugs
+                    for pk in contacts_by_cell.get((loc, slug), [])
+                }
+            )
+        )
+        if not contact_pool:
+            continue
+        chosen = rng.sample(contact_pool, min(len(contact_pool), rng.randint(6, 18)))
+        for contact_id in chosen:
+            registrations.append(
+                Registration(
+                    activity=activity,
+                    contact_id=contact_id,
+                    status=Registration.Status.REGISTERED,
+                    created_at=activity.starts_at - timedelta(days=rng.randint(5, 40)),
+                )
+            )
+            came = rng.random() < 0.85
+            if came or rng.random() < 0.5:
+                attendances.append(
+                    Attendance(
+                        activity=activity,
+                        kind=Attendance.Kind.CONTACT,
+                        contact_id=contact_id,
+                        attended=came,
+                        apologies=not came,
+                        recorded_by=group.owner.user,
+                    )
+                )
+    Activity.audience_service_types.through._default_manager.bulk_create(
+        type_links, batch_size=2000
+    )
+    Activity.audience_localities.through._default_manager.bulk_create(
+        locality_links, batch_size=2000
+    )
+    through.objects.bulk_create(team_links, batch_size=2000)
+    MeetingSession.objects.bulk_create(sessions, batch_size=1000)
+    session_links = [
+        MeetingSession.audience_service_types.through(
+            meetingsession_id=sessions[index].pk, servicetype_id=type_id
+        )
+        for index, type_ids in session_types
+        for type_id in type_ids
+    ]
+    MeetingSession.audience_service_types.through._default_manager.bulk_create(
+        session_links, batch_size=2000
+    )
+    Registration.objects.bulk_create(registrations, batch_size=2000, ignore_conflicts=True)
+    Attendance.objects.bulk_create(attendances, batch_size=2000, ignore_conflicts=True)

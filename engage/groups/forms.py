@@ -349,3 +349,156 @@ class MaturityForm(forms.Form):
 
     def evidence(self) -> dict[str, str]:
         return {d.key.value: self.cleaned_data.get(d.evidence_field, "") for d in DIMENSIONS}
+
+
+# --- Sessions of a meeting ---------------------------------------------------------------------
+
+
+class SessionForm(forms.Form):
+    """One session of a meeting: its title, times on the meeting's day, stream and services."""
+
+    session_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    starts = forms.TimeField(
+        label="Starts",
+        required=False,
+        help_text="For example, 10:00",
+        error_messages={"invalid": "Enter a time like 10:00"},
+    )
+    ends = forms.TimeField(
+        label="Ends",
+        required=False,
+        help_text="For example, 11:30",
+        error_messages={"invalid": "Enter a time like 11:30"},
+    )
+    stream = forms.ModelChoiceField(
+        label="Stream", queryset=ForumStream.objects.none(), required=False, empty_label="None"
+    )
+    service_types = forms.ModelMultipleChoiceField(
+        label="Services it is for",
+        queryset=ServiceType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every service the meeting is for.",
+    )
+    delete = forms.BooleanField(label="Remove this session", required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        streams: Any = None,
+        service_types: Any = None,
+        choices: dict[str, list[Any]] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        stream_field = cast(forms.ModelChoiceField[ForumStream], self.fields["stream"])
+        types_field = cast(
+            forms.ModelMultipleChoiceField[ServiceType], self.fields["service_types"]
+        )
+        stream_field.queryset = streams
+        types_field.queryset = service_types
+        if choices is not None:
+            # The formset reads the choices once for all its forms (no query per form).
+            stream_field.choices = choices["stream"]
+            types_field.choices = choices["service_types"]
+
+    @staticmethod
+    def initial_for(session: Any) -> dict[str, Any]:
+        return {
+            "session_id": session.pk,
+            "title": session.title,
+            "starts": timezone.localtime(session.starts_at).time().replace(second=0),
+            "ends": timezone.localtime(session.ends_at).time().replace(second=0),
+            "stream": session.stream_id,
+            "service_types": [t.pk for t in session.audience_service_types.all()],
+        }
+
+    @property
+    def is_blank_new(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("session_id") and not data.get("title") and not data.get("starts")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("delete") or self.is_blank_new:
+            return data
+        if not (data.get("title") or "").strip():
+            self.add_error("title", "Enter the session's title")
+        if data.get("starts") is None and "starts" not in self.errors:
+            self.add_error("starts", "Enter the time the session starts")
+        if data.get("ends") is None and "ends" not in self.errors:
+            self.add_error("ends", "Enter the time the session ends")
+        return data
+
+
+class BaseSessionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        if not hasattr(self, "_shared"):
+            streams = ForumStream.objects.filter(is_active=True)
+            types = ServiceType.objects.filter(is_active=True)
+            sample = SessionForm(streams=streams, service_types=types)
+            self._shared = {
+                "streams": streams,
+                "service_types": types,
+                "choices": {
+                    "stream": list(sample.fields["stream"].choices),  # type: ignore[attr-defined]
+                    "service_types": list(sample.fields["service_types"].choices),  # type: ignore[attr-defined]
+                },
+            }
+        return self._shared
+
+    def session_data(self, sessions: list[Any]) -> tuple[list[Any], list[int]]:
+        """(what to save, in order; ids to delete) from the valid forms."""
+        from datetime import datetime
+
+        from engage.groups.services import SessionData
+
+        day = timezone.localtime(self.meeting.activity.starts_at).date()
+        tz = timezone.get_current_timezone()
+        data: list[SessionData] = []
+        deleted: list[int] = []
+        self._indexes: list[int] = []
+        for index, form in enumerate(self.forms):
+            cleaned = form.cleaned_data
+            if not cleaned or form.is_blank_new:
+                continue
+            if cleaned.get("delete"):
+                if cleaned.get("session_id"):
+                    deleted.append(int(cleaned["session_id"]))
+                continue
+            data.append(
+                SessionData(
+                    pk=cleaned.get("session_id"),
+                    title=cleaned["title"],
+                    starts_at=datetime.combine(day, cleaned["starts"], tzinfo=tz),
+                    ends_at=datetime.combine(day, cleaned["ends"], tzinfo=tz),
+                    stream=cleaned.get("stream"),
+                    service_types=tuple(cleaned.get("service_types") or ()),
+                )
+            )
+            self._indexes.append(index)
+        return data, deleted
+
+    def add_session_errors(self, by_index: dict[int, str]) -> None:
+        for position, message in by_index.items():
+            self.forms[self._indexes[position]].add_error("starts", message)
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) of every error, for the error summary."""
+        return [
+            (form[name].id_for_label, str(message))
+            for form in self.forms
+            for name, messages in form.errors.items()
+            if name in form.fields
+            for message in messages
+        ]
+
+
+SessionFormSet: type[BaseSessionFormSet] = forms.formset_factory(  # type: ignore[assignment]
+    SessionForm, formset=BaseSessionFormSet, extra=1
+)

@@ -17,10 +17,12 @@ from engage.accounts.permissions import Capability, capability_required
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import paginate
 from engage.core.markdown import render_markdown
+from engage.engagement.attendance import attendance_register
 from engage.groups import actions as action_services
 from engage.groups import forward_plan as plan_services
 from engage.groups import meeting_selectors as ms
 from engage.groups import notes as notes_services
+from engage.groups import selectors as group_selectors
 from engage.groups.meeting_forms import (
     ActionForm,
     ActionUpdateForm,
@@ -246,6 +248,8 @@ def meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "notes": notes,
             "notes_html": render_markdown(notes.body, id_prefix="notes-") if notes else "",
             "actions": ms.meeting_actions(found),
+            "sessions": list(group_selectors.meeting_sessions(found)),
+            "register": attendance_register(found.activity),
             "today": today,
             "may_manage": may_manage_group(request.user, found.group),
             "crumbs": _group_crumbs(

@@ -887,3 +887,43 @@ class NotesRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision {self.number}"
+
+
+class MeetingSession(AudienceFields):
+    """A part of a meeting with its own audience: a residential and nursing session, a
+    domiciliary session, a networking overlap open to everyone the forum is for.
+
+    A forum's meetings get one per stream of the forum when scheduled; sessions may be edited
+    on the meeting's sessions page. A session lies within its meeting's time.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200)
+    stream = models.ForeignKey(
+        ForumStream,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="The forum stream this session is for, if any.",
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the meeting.")
+
+    class Meta:
+        ordering = ["meeting_id", "starts_at", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message="A session must end after it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overlap(self) -> bool:
+        return bool(self.stream_id and self.stream and self.stream.is_overlap)

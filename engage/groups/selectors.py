@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import add
 from typing import Any
@@ -12,7 +12,8 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    DateField,
+    Count,
+    DateTimeField,
     F,
     IntegerField,
     OuterRef,
@@ -23,30 +24,48 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from engage.accounts.permissions import Capability, require
+from engage.engagement.models import Activity
 from engage.groups.models import (
     DIMENSIONS,
     EngagementGroup,
     GroupKind,
     GroupStatus,
     MaturityAssessment,
+    Meeting,
+    MeetingSession,
     TermsOfReference,
     TermsState,
 )
 from engage.groups.terms_diff import TextComparison, compare_texts
 
-# --- Meetings: the seam the second phase fills -----------------------------------------------
+# --- Meetings ---------------------------------------------------------------------------------
+
+#: A meeting that took place (or, published and past, is taken to have): counted as held.
+COUNTED_STATUSES = (
+    Activity.Status.PUBLISHED,
+    Activity.Status.HELD,
+    Activity.Status.EVALUATED,
+    Activity.Status.CLOSED,
+)
+#: A meeting whose attendance was recorded: held, evaluated or closed.
+HELD_STATUSES = (Activity.Status.HELD, Activity.Status.EVALUATED, Activity.Status.CLOSED)
+
+
+def year_ago(now: datetime) -> datetime:
+    """The start of "the last 12 months" before ``now``."""
+    return now - timedelta(days=365)
 
 
 @dataclass(frozen=True)
 class MeetingFigures:
     """A group's meetings in the last 12 months and its next meeting, as the register shows them.
 
-    ``recorded`` is False until meetings are recorded in Engage; the labels then say so rather
-    than showing a misleading zero.
+    ``recorded`` is kept for the API's shape: meetings are recorded in Engage, so it is True.
     """
 
     recorded: bool
@@ -70,27 +89,105 @@ class MeetingFigures:
         return f"{self.next_meeting_on:%-d %b %Y}"
 
 
-def with_meeting_figures(groups: QuerySet[EngagementGroup]) -> QuerySet[EngagementGroup]:
+def with_meeting_figures(
+    groups: QuerySet[EngagementGroup], *, now: datetime | None = None
+) -> QuerySet[EngagementGroup]:
     """Annotate ``meetings_recorded``, ``meetings_last_12_months`` and ``next_meeting_on``.
 
-    The one place the register and the API read meeting figures from. Meetings are engagement
-    activities belonging to a group and are recorded from the second phase of the groups work
-    on, which replaces these annotations with subqueries over the group's meetings (keeping the
-    names, so pages and the API need no change). Until then no group has recorded meetings.
+    The one place the register and the API read meeting figures from (two subqueries).
+    Meetings in the last 12 months are those that started in the 365 days before now and were
+    published, held, evaluated or closed (never cancelled, never unpublished plans); the next
+    meeting is the earliest one starting from now that is not cancelled.
     """
+    now = now or timezone.now()
+    held = (
+        Meeting.objects.filter(
+            group=OuterRef("pk"),
+            activity__starts_at__gte=year_ago(now),
+            activity__starts_at__lt=now,
+            activity__status__in=COUNTED_STATUSES,
+        )
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    upcoming = (
+        Meeting.objects.filter(group=OuterRef("pk"), activity__starts_at__gte=now)
+        .exclude(activity__status=Activity.Status.CANCELLED)
+        .order_by("activity__starts_at")
+        .values("activity__starts_at")[:1]
+    )
     return groups.annotate(
-        meetings_recorded=Value(False, output_field=BooleanField()),
-        meetings_last_12_months=Value(None, output_field=IntegerField()),
-        next_meeting_on=Value(None, output_field=DateField()),
+        meetings_recorded=Value(True, output_field=BooleanField()),
+        meetings_last_12_months=Coalesce(
+            Subquery(held, output_field=IntegerField()), Value(0), output_field=IntegerField()
+        ),
+        next_meeting_at=Subquery(upcoming, output_field=DateTimeField()),
     )
 
 
 def meeting_figures(group: EngagementGroup) -> MeetingFigures:
     """The figures of a group read through ``with_meeting_figures``."""
+    next_at = getattr(group, "next_meeting_at", None)
     return MeetingFigures(
         recorded=bool(getattr(group, "meetings_recorded", False)),
         last_12_months=getattr(group, "meetings_last_12_months", None),
-        next_meeting_on=getattr(group, "next_meeting_on", None),
+        next_meeting_on=timezone.localtime(next_at).date() if next_at else None,
+    )
+
+
+def group_meetings(group: EngagementGroup) -> QuerySet[Meeting]:
+    """The group's meetings, latest first, with their activity and venue (one query)."""
+    return (
+        Meeting.objects.filter(group=group)
+        .select_related("activity", "activity__venue")
+        .annotate(session_count=Count("sessions"))
+        .order_by("-activity__starts_at", "-pk")
+    )
+
+
+def meetings_for_api(group: EngagementGroup) -> QuerySet[Meeting]:
+    """The group's meetings, latest first, with sessions and attendance counts (fixed queries)."""
+    return (
+        Meeting.objects.filter(group=group)
+        .select_related("activity", "activity__venue")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=MeetingSession.objects.select_related("stream").prefetch_related(
+                    "audience_service_types"
+                ),
+            )
+        )
+        .annotate(
+            attended_count=Count(
+                "activity__attendances", filter=Q(activity__attendances__attended=True)
+            )
+        )
+        .order_by("-activity__starts_at", "-pk")
+    )
+
+
+def get_meeting_for_user(user: Any, pk: int) -> Meeting:
+    """One meeting of a group ``user`` may see, with its group and activity; 404 otherwise."""
+    require(user, Capability.GROUPS_VIEW)
+    meeting = (
+        Meeting.objects.select_related("group", "group__owner", "activity", "activity__venue")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def meeting_sessions(meeting: Meeting) -> QuerySet[MeetingSession]:
+    return (
+        MeetingSession.objects.filter(meeting=meeting)
+        .select_related("stream")
+        .prefetch_related("audience_service_types", "audience_localities")
+        .order_by("starts_at", "position", "pk")
     )
 
 

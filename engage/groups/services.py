@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,6 +31,7 @@ from engage.groups.models import (
     GroupKindDefaults,
     MaturityAssessment,
     Meeting,
+    MeetingSession,
     TermsOfReference,
 )
 from engage.market.models import Locality, ServiceType
@@ -471,4 +472,159 @@ def schedule_meeting(
         activity = create_activity(actor=actor, data=data)
         activity.within_agreed_structure = True
         activity.save(update_fields=["within_agreed_structure", "updated_at"])
-        return Meeting.objects.create(group=group, activity=activity)
+        meeting = Meeting.objects.create(group=group, activity=activity)
+        create_sessions_from_streams(meeting=meeting, group=group)
+        return meeting
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """One session as a form or the API gives it (``pk`` None: a new session)."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    stream: ForumStream | None = None
+    service_types: tuple[ServiceType, ...] = ()
+    pk: int | None = None
+
+
+def session_layout(
+    streams: Iterable[ForumStream], *, starts_at: datetime, ends_at: datetime
+) -> list[tuple[ForumStream, datetime, datetime]]:
+    """The streams' sessions in order, sharing the meeting's time equally: the first half of
+    the ordinary streams, then the networking overlap, then the rest (the review's forum with a
+    networking session between the residential and nursing and the domiciliary sessions)."""
+    ordinary = [s for s in streams if not s.is_overlap]
+    overlaps = [s for s in streams if s.is_overlap]
+    half = (len(ordinary) + 1) // 2
+    ordered = ordinary[:half] + overlaps + ordinary[half:]
+    if not ordered:
+        return []
+    step = (ends_at - starts_at) / len(ordered)
+    return [
+        (stream, starts_at + step * index, starts_at + step * (index + 1))
+        for index, stream in enumerate(ordered)
+    ]
+
+
+def create_sessions_from_streams(
+    *, meeting: Meeting, group: EngagementGroup
+) -> list[MeetingSession]:
+    """A session per active stream of ``group`` inside ``meeting`` (none if it has no streams).
+
+    Each session is for the group's audience narrowed to the stream's service types; an
+    overlap stream's session is open to the whole audience of the group.
+    """
+    activity = meeting.activity
+    streams = [s for s in group.streams.prefetch_related("service_types") if s.is_active]
+    group_types = list(group.audience_service_types.all())
+    localities = list(group.audience_localities.all())
+    sessions = []
+    for position, (stream, starts, ends) in enumerate(
+        session_layout(streams, starts_at=activity.starts_at, ends_at=activity.ends_at)
+    ):
+        session = MeetingSession.objects.create(
+            meeting=meeting,
+            title=stream.name,
+            stream=stream,
+            starts_at=starts,
+            ends_at=ends,
+            position=position,
+            for_owners=group.for_owners,
+            for_managers=group.for_managers,
+            for_workers=group.for_workers,
+            tier_one_only=group.tier_one_only,
+        )
+        stream_types = [] if stream.is_overlap else list(stream.service_types.all())
+        if stream_types and group_types:
+            chosen = [t for t in stream_types if t in group_types] or stream_types
+        else:
+            chosen = stream_types or group_types
+        session.audience_service_types.set(chosen)
+        session.audience_localities.set(localities)
+        sessions.append(session)
+    return sessions
+
+
+def _session_errors(meeting: Meeting, sessions: list[SessionData]) -> dict[int, str]:
+    activity = meeting.activity
+    errors = {}
+    for index, data in enumerate(sessions):
+        if not data.title.strip():
+            errors[index] = "Enter the session's title"
+        elif data.ends_at <= data.starts_at:
+            errors[index] = "A session must end after it starts"
+        elif data.starts_at < activity.starts_at or data.ends_at > activity.ends_at:
+            errors[index] = "A session must be within the meeting's time"
+    return errors
+
+
+class SessionsError(ValidationError):
+    """Sessions that break a rule, by their index in what was given."""
+
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.by_index = errors
+
+
+def save_sessions(
+    *,
+    actor: User,
+    meeting: Meeting,
+    sessions: list[SessionData],
+    delete_ids: Iterable[int] = (),
+) -> list[MeetingSession]:
+    """Replace the meeting's sessions with ``sessions`` in one transaction.
+
+    Each session lies within the meeting's time and ends after it starts; the sessions keep
+    the group's levels, localities and Tier One setting; existing sessions are updated in
+    place (``pk``), those in ``delete_ids`` removed. Raises ``SessionsError`` naming each
+    session that breaks a rule; nothing is saved then.
+    """
+    group = meeting.group
+    if not _may_manage(actor, group):
+        raise PermissionDenied("You cannot change this group's meetings.")
+    errors = _session_errors(meeting, sessions)
+    if errors:
+        raise SessionsError(errors)
+    saved = []
+    with transaction.atomic(), acting_as(actor):
+        existing = {s.pk: s for s in meeting.sessions.all()}
+        for pk in delete_ids:
+            if pk in existing:
+                existing.pop(pk).delete()
+        localities = list(group.audience_localities.all())
+        for position, data in enumerate(sessions):
+            session = existing.get(data.pk) if data.pk else None
+            if session is None:
+                session = MeetingSession(
+                    meeting=meeting,
+                    for_owners=group.for_owners,
+                    for_managers=group.for_managers,
+                    for_workers=group.for_workers,
+                    tier_one_only=group.tier_one_only,
+                )
+                is_new = True
+            else:
+                is_new = False
+            session.title = data.title.strip()
+            session.stream = data.stream
+            session.starts_at = data.starts_at
+            session.ends_at = data.ends_at
+            session.position = position
+            session.save()
+            session.audience_service_types.set(data.service_types)
+            if is_new:
+                session.audience_localities.set(localities)
+            saved.append(session)
+    return saved
+
+
+def _may_manage(actor: User, group: EngagementGroup) -> bool:
+    from engage.groups.selectors import may_manage_group
+
+    return may_manage_group(actor, group)

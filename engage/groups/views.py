@@ -16,12 +16,14 @@ from django.utils import timezone
 from engage.accounts.permissions import Capability, capability_required
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import Column, SortOption, export_response, paginate, sort_queryset
-from engage.groups import selectors, services
+from engage.groups import selectors, services, standards
 from engage.groups.forms import (
     ApproveTermsForm,
     GroupForm,
     GroupKindForm,
     MaturityForm,
+    SessionForm,
+    SessionFormSet,
     TermsForm,
 )
 from engage.groups.models import (
@@ -232,12 +234,21 @@ def _group_create_details(
 def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group_for_user(request.user, pk)
     trend = selectors.maturity_trend(group)
+    now = timezone.now()
+    meetings = list(selectors.group_meetings(group))
     return render(
         request,
         "groups/group_detail.html",
         {
             "group": group,
             "meetings": meeting_figures(group),
+            "upcoming": sorted(
+                (m for m in meetings if m.activity.starts_at >= now),
+                key=lambda m: m.activity.starts_at,
+            ),
+            "past": [m for m in meetings if m.activity.starts_at < now][:12],
+            "past_total": sum(1 for m in meetings if m.activity.starts_at < now),
+            "compliance": standards.compliance_for([group], now=now)[group.pk],
             "audience": selectors.audience_summary(group),
             "trend": trend,
             "dimensions": DIMENSIONS,
@@ -538,6 +549,86 @@ def maturity_detail(request: AuthenticatedHttpRequest, pk: int, assessment: int)
                 "Maturity",
                 reverse("groups:maturity_history", args=[group.pk]),
                 f"{found.assessed_on:%-d %B %Y}",
+            ),
+        },
+    )
+
+
+# --- Standards across groups -------------------------------------------------------------------
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def standards_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every open group's compliance with the review's standards, worst first."""
+    groups = list(
+        selectors.groups_visible_to(request.user)
+        .exclude(status__in=[GroupStatus.CLOSED, GroupStatus.PROPOSED])
+        .select_related("locality", "owner__user")
+        .prefetch_related("invited_partners")
+        .order_by("name", "pk")
+    )
+    compliance = standards.compliance_for(groups)
+    rows = sorted(
+        ((g, compliance[g.pk]) for g in groups),
+        key=lambda row: (
+            row[1].percent if row[1].percent is not None else 101,
+            row[0].name,
+        ),
+    )
+    return render(
+        request,
+        "groups/standards.html",
+        {
+            "rows": rows,
+            "overview": standards.standards_overview(compliance.values()),
+            "notes_due_days": standards.notes_due_days(),
+            "crumbs": _crumbs("Standards"),
+        },
+    )
+
+
+# --- Sessions of a meeting ---------------------------------------------------------------------
+
+
+@capability_required(Capability.GROUPS_VIEW)
+def meeting_sessions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The sessions of a meeting: see them, and (those who run the group) change them."""
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    group = meeting.group
+    may_manage = selectors.may_manage_group(request.user, group)
+    sessions = list(selectors.meeting_sessions(meeting))
+    formset = None
+    if may_manage:
+        formset = SessionFormSet(
+            request.POST or None,
+            meeting=meeting,
+            initial=[SessionForm.initial_for(s) for s in sessions],
+        )
+        if request.method == "POST" and formset.is_valid():
+            data, deleted = formset.session_data(sessions)
+            try:
+                services.save_sessions(
+                    actor=request.user, meeting=meeting, sessions=data, delete_ids=deleted
+                )
+            except services.SessionsError as error:
+                formset.add_session_errors(error.by_index)
+            else:
+                messages.success(request, "The meeting's sessions have been saved.")
+                return redirect("groups:meeting_sessions", pk=meeting.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("You cannot change this group's meetings.")
+    return render(
+        request,
+        "groups/meeting_sessions.html",
+        {
+            "group": group,
+            "meeting": meeting,
+            "activity": meeting.activity,
+            "sessions": sessions,
+            "formset": formset,
+            "may_manage": may_manage,
+            "crumbs": _group_crumbs(
+                group, f"Meeting of {timezone.localtime(meeting.activity.starts_at):%-d %B %Y}"
             ),
         },
     )

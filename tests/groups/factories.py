@@ -11,12 +11,14 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from engage.accounts.models import Role
+from engage.engagement.models import Attendance
 from engage.groups.models import (
     DIMENSIONS,
     EngagementGroup,
     ForumStream,
     GroupKind,
     MaturityAssessment,
+    Meeting,
     TermsOfReference,
 )
 from tests.council.factories import OfficerFactory, UserFactory
@@ -95,3 +97,33 @@ class AssessmentFactory(DjangoModelFactory[MaturityAssessment]):
 def scores(value: int = 2, **overrides: int) -> dict[str, Any]:
     """A score for every dimension (``value``), with some overridden by key."""
     return {d.key.value: overrides.get(d.key.value, value) for d in DIMENSIONS}
+
+
+def meeting_of(
+    group: EngagementGroup,
+    *,
+    days_from_now: float,
+    status: str = "held",
+    teams: Any = (),
+    hours: int = 3,
+) -> Meeting:
+    """A meeting of ``group`` (its activity written directly) ``days_from_now`` (negative: past)."""
+    from tests.engagement.factories import ActivityFactory
+
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=days_from_now)
+    activity = ActivityFactory(
+        title=f"{group.name} meeting",
+        lead_officer=group.owner,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        status=status,
+        within_agreed_structure=True,
+        teams=list(teams),
+    )
+    return Meeting.objects.create(group=group, activity=activity)
+
+
+def attended(meeting: Meeting, **person: Any) -> Attendance:
+    """Record one person (``officer=…``, ``partner=…``, ``contact=…``) as attending."""
+    kind = next(iter(person))
+    return Attendance.objects.create(activity=meeting.activity, kind=kind, attended=True, **person)

@@ -32,7 +32,7 @@ def test_list_shows_each_group_with_terms_state_and_maturity(
     assert first["terms_of_reference"]["state"] == "current"
     assert first["terms_of_reference"]["version"] == 1
     assert first["latest_maturity"]["average"] == 2.4
-    assert first["meetings"] == {"recorded": False, "last_12_months": None, "next_meeting_on": None}
+    assert first["meetings"] == {"recorded": True, "last_12_months": 0, "next_meeting_on": None}
     assert body["items"][1]["terms_of_reference"]["state"] == "none"
     assert body["items"][1]["latest_maturity"] is None
 

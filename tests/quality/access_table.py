@@ -107,6 +107,11 @@ TABLE: dict[str, Rule] = {
         OFFICERS,
         kwargs=lambda w, r: {"pk": w["activity"].pk, "registration_pk": w["registration"].pk},
     ),
+    # Attendance is captured by officers only (a provider or a councillor cannot).
+    "engagement:attendance": Rule(OFFICERS, kwargs=_pk("held_activity")),
+    "engagement:attendance_walk_in": Rule(
+        OFFICERS, kwargs=_pk("held_activity"), expect=dict.fromkeys(OFFICERS, 405)
+    ),
     "engagement:mode_guide": Rule(OFFICERS),
     "engagement:venue_list": Rule(CALENDAR),
     "engagement:venue_create": Rule(PEM),
@@ -186,6 +191,8 @@ TABLE: dict[str, Rule] = {
     # Groups: staff and councillors read (GROUPS_VIEW); officers, LDDs and the PEM change them.
     "groups:register": Rule(GROUP_READERS),
     "groups:group_create": Rule(OFFICERS),
+    "groups:standards": Rule(GROUP_READERS),
+    "groups:meeting_sessions": Rule(GROUP_READERS, kwargs=_pk("meeting")),
     "groups:group_detail": Rule(GROUP_READERS, kwargs=_pk("group")),
     "groups:group_edit": Rule(OFFICERS, kwargs=_pk("group")),
     "groups:terms_history": Rule(GROUP_READERS, kwargs=_pk("group")),

@@ -53,7 +53,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),
     "groups:register": ("pem", 6),
-    "groups:group_detail": ("pem", 9),
+    "groups:group_detail": ("pem", 13),
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
     "groups:forward_plan": ("pem", 11),
@@ -66,6 +66,9 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:portal_forward_plans": ("provider", 10),
     "groups:portal_meeting": ("provider", 12),
     "core:home#officer": ("officer", 6),
+    "groups:standards": ("pem", 7),
+    "groups:meeting_sessions": ("pem", 10),
+    "engagement:attendance": ("officer", 16),
 }
 
 #: API path -> (role, query budget).
@@ -89,4 +92,6 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/groups/{group}/forward-plan": ("officer", 4),
     "/api/groups/{group}/forward-plan#provider": ("provider", 10),
     "/api/actions/{meeting_action}": ("officer", 3),
+    "/api/groups/{group}": ("officer", 12),
+    "/api/groups/{group}/meetings": ("officer", 11),
 }

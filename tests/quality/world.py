@@ -301,7 +301,9 @@ def _groups(world: World) -> None:
     )
     world.objects["group"] = group
     world.objects["group_assessment"] = AssessmentFactory(group=group)
-    ForumFactory(locality=world.objects["localities"]["mid"])
+    forum = ForumFactory(locality=world.objects["localities"]["mid"])
+    _held_meetings(world, group)
+    world.objects["forum"] = forum
     _meetings(world)
 
 
@@ -351,6 +353,39 @@ def _meetings(world: World) -> None:
     world.objects["next_meeting"] = later
 
 
+def _held_meetings(world: World, group: Any) -> None:
+    """A held meeting of the world's group with sessions and attendance, and a published one."""
+    from engage.engagement.models import Attendance
+    from engage.groups.models import MeetingSession
+    from tests.groups.factories import meeting_of
+
+    teams = world.objects["teams"]
+    group.required_teams.set([teams["contracts"], teams["safeguarding"]])
+    group.invited_partners.set([world.objects["partner_organisation"]])
+    held = meeting_of(group, days_from_now=-30, teams=[teams["contracts"], teams["safeguarding"]])
+    meeting_of(group, days_from_now=60, status="published")
+    MeetingSession.objects.create(
+        meeting=held,
+        title="Morning session",
+        starts_at=held.activity.starts_at,
+        ends_at=held.activity.ends_at,
+    )
+    Attendance.objects.create(
+        activity=held.activity,
+        kind="officer",
+        officer=world.users["officer"].officer,
+        recorded_by=world.users["officer"],
+    )
+    Attendance.objects.create(
+        activity=held.activity,
+        kind="contact",
+        contact=world.objects["contact_a"],
+        recorded_by=world.users["officer"],
+    )
+    world.objects["held_meeting"] = held
+    world.objects["held_activity"] = held.activity
+
+
 def _grow_groups(world: World, factor: int) -> None:
     from datetime import timedelta
 
@@ -358,11 +393,46 @@ def _grow_groups(world: World, factor: int) -> None:
 
     group = world.objects["group"]
     first = world.objects["group_assessment"].assessed_on
+    from engage.engagement.models import Attendance
+    from engage.groups.models import MeetingSession
+    from tests.council.factories import PartnerPersonFactory
+    from tests.groups.factories import meeting_of
+    from tests.market.factories import ContactFactory
+
+    teams = world.objects["teams"]
+    held = world.objects["held_activity"]
     for n in range(factor):
         forum = ForumFactory(locality=world.objects["localities"]["north"])
         TermsFactory(group=forum, version=1)
         AssessmentFactory(group=forum)
         AssessmentFactory(group=group, assessed_on=first - timedelta(days=30 * (n + 1)))
+        forum.required_teams.set([teams["contracts"]])
+        forum.invited_partners.set([world.objects["partner_organisation"]])
+        past = meeting_of(group, days_from_now=-40 - n, teams=[teams["safeguarding"]])
+        meeting_of(forum, days_from_now=-50 - n, teams=[teams["contracts"]])
+        meeting_of(forum, days_from_now=30 + n, status="published")
+        MeetingSession.objects.create(
+            meeting=past,
+            title=f"Session {n}",
+            starts_at=past.activity.starts_at,
+            ends_at=past.activity.ends_at,
+        )
+        MeetingSession.objects.create(
+            meeting=world.objects["held_meeting"],
+            title=f"Extra session {n}",
+            starts_at=held.starts_at,
+            ends_at=held.ends_at,
+        )
+        contact = ContactFactory(
+            provider=world.objects["provider_a"], works_at=[world.objects["service_a"]]
+        )
+        for activity in (held, past.activity):
+            Attendance.objects.create(activity=activity, kind="contact", contact=contact)
+        Attendance.objects.create(
+            activity=held,
+            kind="partner",
+            partner=PartnerPersonFactory(organisation=world.objects["partner_organisation"]),
+        )
     _grow_meetings(world, factor)
 
 

@@ -1,0 +1,528 @@
+"""The review's standards for engagement groups, measured: a compliance score with reasons.
+
+For each group: meetings in the last 12 months against its frequency target; meeting dates
+published at least its horizon ahead; every team that must attend present at each held meeting;
+invited partners present; notes sent within ``GROUPS_NOTES_DUE_WORKING_DAYS`` working days; an
+evaluation run for each meeting; provider-contributed forward plan items.
+
+``compliance_for(groups)`` reads everything in a fixed number of queries whatever the number of
+groups and meetings; ``assess`` is pure (it takes the read data), so each rule is tested
+directly. Three standards read other parts of the product through one function each
+(``notes_sent_at_by_meeting``, ``evaluations_by_meeting``, ``provider_items_by_group``): a
+meeting or group missing from what they return is "not measured", never a failure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from engage.core.working_days import local_date, working_days_between
+from engage.engagement.models import Activity, Attendance
+from engage.groups.models import (
+    EngagementGroup,
+    ForwardPlanItem,
+    GroupStatus,
+    Meeting,
+    MeetingNotes,
+)
+from engage.groups.selectors import COUNTED_STATUSES, HELD_STATUSES, year_ago
+from engage.groups.services import add_months
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not-met"
+    NOT_MEASURED = "not-measured"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def label(self) -> str:
+        return {
+            "met": "Met",
+            "not-met": "Not met",
+            "not-measured": "Not measured",
+            "not-applicable": "Does not apply",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    key: str
+    title: str
+    outcome: Outcome
+    reason: str
+    #: Specific failings (a missing team at a meeting, a late set of notes), for the page.
+    details: tuple[str, ...] = ()
+
+    @property
+    def is_measured(self) -> bool:
+        return self.outcome in (Outcome.MET, Outcome.NOT_MET)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    group_id: int
+    results: tuple[StandardResult, ...]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for r in self.results if r.outcome == Outcome.MET)
+
+    @property
+    def measured(self) -> int:
+        return sum(1 for r in self.results if r.is_measured)
+
+    @property
+    def score_label(self) -> str:
+        """ "4 of 5 standards met" (or that none could be measured)."""
+        if not self.measured:
+            return "No standard could be measured yet"
+        return f"{self.met} of {self.measured} standards met"
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.met / self.measured) if self.measured else None
+
+    @property
+    def failing(self) -> tuple[StandardResult, ...]:
+        return tuple(r for r in self.results if r.outcome == Outcome.NOT_MET)
+
+
+# --- What a standard reads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """One meeting of a group as the standards see it."""
+
+    pk: int
+    starts_at: datetime
+    status: str
+    #: (team id, team name) of the teams that must attend.
+    required_teams: tuple[tuple[int, str], ...] = ()
+    #: Teams with at least one officer who attended.
+    teams_present: frozenset[int] = frozenset()
+    #: Partner organisations with at least one person who attended.
+    partners_present: frozenset[int] = frozenset()
+
+    @property
+    def day(self) -> date:
+        return local_date(self.starts_at)
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """What the standards read about one group."""
+
+    pk: int
+    frequency_target: int
+    horizon_months: int
+    #: (organisation id, name) of the invited partners.
+    invited_partners: tuple[tuple[int, str], ...]
+    meetings: tuple[MeetingFacts, ...]
+    notes_sent_at: Mapping[int, datetime | None] = field(default_factory=dict)
+    evaluated: Mapping[int, bool] = field(default_factory=dict)
+    #: Provider-contributed forward plan items in the last 12 months; None: not measured.
+    provider_items: int | None = None
+    #: The group's status label when it is not meeting (proposed, paused, closed); "" if it is.
+    not_meeting: str = ""
+
+
+# --- Seams to other parts of the product (wired as they arrive) ------------------------------
+
+
+def notes_sent_at_by_meeting(meeting_ids: Iterable[int]) -> dict[int, datetime | None]:
+    """When each meeting's notes were first sent: a key for every meeting asked about (None:
+    no notes sent, whether or not a draft exists). One query."""
+    ids = list(meeting_ids)
+    sent: dict[int, datetime | None] = dict.fromkeys(ids)
+    sent.update(
+        MeetingNotes.objects.filter(meeting_id__in=ids, sent_at__isnull=False).values_list(
+            "meeting_id", "sent_at"
+        )
+    )
+    return sent
+
+
+def evaluations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, bool]:
+    """Whether an evaluation ran for each meeting: a key for every meeting the evaluation
+    records know of. Evaluations are not in Engage yet, so nothing is measured."""
+    return {}
+
+
+def provider_items_by_group(group_ids: Iterable[int], since: datetime) -> dict[int, int]:
+    """Forward plan items proposed by providers through the portal since ``since``, per group:
+    a key for every group asked about. One query."""
+    ids = list(group_ids)
+    counts: dict[int, int] = dict.fromkeys(ids, 0)
+    counts.update(
+        ForwardPlanItem.objects.filter(
+            group_id__in=ids, proposer_contact__isnull=False, created_at__gte=since
+        )
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
+    return counts
+
+
+# --- The rules (pure) -----------------------------------------------------------------------
+
+
+def times(n: int) -> str:
+    return {0: "no times", 1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _day(value: date) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def frequency(facts: GroupFacts, now: datetime) -> StandardResult:
+    if facts.not_meeting:
+        return StandardResult(
+            "frequency",
+            "Meets often enough",
+            Outcome.NOT_APPLICABLE,
+            f"The group is {facts.not_meeting}.",
+        )
+    since = year_ago(now)
+    held = [
+        m for m in facts.meetings if since <= m.starts_at < now and m.status in COUNTED_STATUSES
+    ]
+    target = facts.frequency_target
+    reason = (
+        f"Met {times(len(held))} in the last 12 months against a target of {target}."
+        if held
+        else f"Has not met in the last 12 months; the target is {target}."
+    )
+    outcome = Outcome.MET if len(held) >= target else Outcome.NOT_MET
+    return StandardResult("frequency", "Meets often enough", outcome, reason)
+
+
+def horizon(facts: GroupFacts, now: datetime) -> StandardResult:
+    """The furthest published meeting date reaches the horizon, less one interval between
+    meetings (a group meeting 3 times a year publishing a year ahead has its last published
+    date at least 8 months ahead: the next would fall beyond the horizon)."""
+    today = local_date(now)
+    horizon_end = add_months(today, facts.horizon_months)
+    interval = timedelta(days=365 // max(1, facts.frequency_target))
+    due_until = horizon_end - interval
+    published = [
+        m.day
+        for m in facts.meetings
+        if m.starts_at >= now and m.status == Activity.Status.PUBLISHED
+    ]
+    title = "Dates published far enough ahead"
+    if facts.not_meeting:
+        return StandardResult(
+            "horizon", title, Outcome.NOT_APPLICABLE, f"The group is {facts.not_meeting}."
+        )
+    if not published:
+        return StandardResult(
+            "horizon",
+            title,
+            Outcome.NOT_MET,
+            f"No future meeting dates are published; they are due to {_day(due_until)}.",
+        )
+    furthest = max(published)
+    if furthest >= due_until:
+        reason = (
+            f"Dates are published to {_day(furthest)}, covering the "
+            f"{facts.horizon_months} months ahead."
+        )
+        return StandardResult("horizon", title, Outcome.MET, reason)
+    return StandardResult(
+        "horizon",
+        title,
+        Outcome.NOT_MET,
+        f"Dates are published only to {_day(furthest)}; they are due to {_day(due_until)}.",
+    )
+
+
+def _held(facts: GroupFacts, now: datetime) -> list[MeetingFacts]:
+    since = year_ago(now)
+    return sorted(
+        (m for m in facts.meetings if since <= m.starts_at < now and m.status in HELD_STATUSES),
+        key=lambda m: m.starts_at,
+    )
+
+
+def teams_present(facts: GroupFacts, now: datetime) -> StandardResult:
+    title = "Every team that must attend was there"
+    held = [m for m in _held(facts, now) if m.required_teams]
+    if not held:
+        return StandardResult(
+            "teams",
+            title,
+            Outcome.NOT_APPLICABLE
+            if not any(m.required_teams for m in facts.meetings)
+            else Outcome.NOT_MEASURED,
+            "No held meeting in the last 12 months with teams that must attend.",
+        )
+    details = []
+    for meeting in held:
+        missing = [name for pk, name in meeting.required_teams if pk not in meeting.teams_present]
+        if missing:
+            details.append(f"{_day(meeting.day)}: {', '.join(missing)} missing")
+    if not details:
+        count = len(held)
+        reason = f"Every team that must attend was at all {count} held meeting{'s' if count != 1 else ''}."
+        return StandardResult("teams", title, Outcome.MET, reason)
+    short = len(details)
+    reason = (
+        f"A team that must attend was missing at {short} of {len(held)} held meetings: "
+        + "; ".join(details)
+        + "."
+    )
+    return StandardResult("teams", title, Outcome.NOT_MET, reason, tuple(details))
+
+
+def partners_present(facts: GroupFacts, now: datetime) -> StandardResult:
+    title = "Partners attend"
+    if not facts.invited_partners:
+        return StandardResult(
+            "partners", title, Outcome.NOT_APPLICABLE, "The group invites no partners."
+        )
+    held = _held(facts, now)
+    if not held:
+        return StandardResult(
+            "partners", title, Outcome.NOT_MEASURED, "No held meeting in the last 12 months."
+        )
+    invited = {pk for pk, _ in facts.invited_partners}
+    absent = [m for m in held if not (m.partners_present & invited)]
+    if not absent:
+        return StandardResult(
+            "partners",
+            title,
+            Outcome.MET,
+            f"An invited partner attended each of the {len(held)} held meetings.",
+        )
+    details = tuple(f"{_day(m.day)}: no invited partner attended" for m in absent)
+    return StandardResult(
+        "partners",
+        title,
+        Outcome.NOT_MET,
+        f"No invited partner attended {len(absent)} of {len(held)} held meetings: "
+        + ", ".join(_day(m.day) for m in absent)
+        + ".",
+        details,
+    )
+
+
+def notes_sent(facts: GroupFacts, now: datetime, due_days: int) -> StandardResult:
+    title = f"Notes sent within {due_days} working days"
+    held = [m for m in _held(facts, now) if m.pk in facts.notes_sent_at]
+    if not held:
+        return StandardResult(
+            "notes", title, Outcome.NOT_MEASURED, "Meeting notes are not recorded in Engage yet."
+        )
+    details = []
+    today = local_date(now)
+    for meeting in held:
+        sent = facts.notes_sent_at[meeting.pk]
+        if sent is None:
+            if working_days_between(meeting.day, today) > due_days:
+                details.append(f"{_day(meeting.day)}: notes not sent")
+        elif working_days_between(meeting.day, local_date(sent)) > due_days:
+            details.append(f"{_day(meeting.day)}: notes sent {_day(local_date(sent))}")
+    if not details:
+        return StandardResult(
+            "notes",
+            title,
+            Outcome.MET,
+            f"Notes of all {len(held)} held meetings were sent in time.",
+        )
+    return StandardResult(
+        "notes",
+        title,
+        Outcome.NOT_MET,
+        f"Notes were late for {len(details)} of {len(held)} held meetings: "
+        + "; ".join(details)
+        + ".",
+        tuple(details),
+    )
+
+
+def evaluated(facts: GroupFacts, now: datetime) -> StandardResult:
+    title = "Every meeting evaluated"
+    held = [m for m in _held(facts, now) if m.pk in facts.evaluated]
+    if not held:
+        return StandardResult(
+            "evaluation", title, Outcome.NOT_MEASURED, "Evaluations are not recorded in Engage yet."
+        )
+    missed = [m for m in held if not facts.evaluated[m.pk]]
+    if not missed:
+        return StandardResult(
+            "evaluation", title, Outcome.MET, f"All {len(held)} held meetings were evaluated."
+        )
+    details = tuple(f"{_day(m.day)}: not evaluated" for m in missed)
+    return StandardResult(
+        "evaluation",
+        title,
+        Outcome.NOT_MET,
+        f"{len(missed)} of {len(held)} held meetings were not evaluated: "
+        + ", ".join(_day(m.day) for m in missed)
+        + ".",
+        details,
+    )
+
+
+def provider_items(facts: GroupFacts) -> StandardResult:
+    title = "Providers contribute to the forward plan"
+    if facts.provider_items is None:
+        return StandardResult(
+            "forward-plan",
+            title,
+            Outcome.NOT_MEASURED,
+            "The forward plan is not recorded in Engage yet.",
+        )
+    if facts.provider_items:
+        n = facts.provider_items
+        return StandardResult(
+            "forward-plan",
+            title,
+            Outcome.MET,
+            f"Providers proposed {n} item{'s' if n != 1 else ''} in the last 12 months.",
+        )
+    return StandardResult(
+        "forward-plan",
+        title,
+        Outcome.NOT_MET,
+        "Providers proposed no forward plan items in the last 12 months.",
+    )
+
+
+def assess(facts: GroupFacts, *, now: datetime, notes_due_days: int) -> Compliance:
+    """Every standard for one group (pure: everything it needs is in ``facts``)."""
+    return Compliance(
+        facts.pk,
+        (
+            frequency(facts, now),
+            horizon(facts, now),
+            teams_present(facts, now),
+            partners_present(facts, now),
+            notes_sent(facts, now, notes_due_days),
+            evaluated(facts, now),
+            provider_items(facts),
+        ),
+    )
+
+
+# --- Reading the facts (fixed queries) -----------------------------------------------------
+
+
+def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int, GroupFacts]:
+    """The facts of ``groups`` (with ``invited_partners`` prefetched, or one query each).
+
+    Five queries whatever the number of groups: the meetings (the last 12 months and all
+    future ones), their required teams, officers and partners who attended, and the seams.
+    """
+    group_ids = [g.pk for g in groups]
+    since = year_ago(now)
+    meetings = list(
+        Meeting.objects.filter(group_id__in=group_ids, activity__starts_at__gte=since)
+        .exclude(activity__status=Activity.Status.CANCELLED)
+        .select_related("activity")
+        .prefetch_related("activity__required_teams")
+        .order_by("activity__starts_at", "pk")
+    )
+    held_activity_ids = [
+        m.activity_id
+        for m in meetings
+        if m.activity.starts_at < now and m.activity.status in HELD_STATUSES
+    ]
+    teams_by_activity: dict[int, set[int]] = defaultdict(set)
+    partners_by_activity: dict[int, set[int]] = defaultdict(set)
+    present = Attendance.objects.filter(
+        activity_id__in=held_activity_ids, attended=True, kind__in=("officer", "partner")
+    ).values_list("activity_id", "officer__team_id", "partner__organisation_id")
+    for activity_id, team_id, organisation_id in present:
+        if team_id:
+            teams_by_activity[activity_id].add(team_id)
+        if organisation_id:
+            partners_by_activity[activity_id].add(organisation_id)
+    meeting_ids = [m.pk for m in meetings]
+    notes = notes_sent_at_by_meeting(meeting_ids)
+    evaluations = evaluations_by_meeting(meeting_ids)
+    items = provider_items_by_group(group_ids, since)
+    by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
+    for meeting in meetings:
+        activity = meeting.activity
+        by_group[meeting.group_id].append(
+            MeetingFacts(
+                pk=meeting.pk,
+                starts_at=activity.starts_at,
+                status=activity.status,
+                required_teams=tuple(
+                    (t.pk, t.name)
+                    for t in sorted(activity.required_teams.all(), key=lambda t: t.name)
+                ),
+                teams_present=frozenset(teams_by_activity.get(activity.pk, ())),
+                partners_present=frozenset(partners_by_activity.get(activity.pk, ())),
+            )
+        )
+    return {
+        group.pk: GroupFacts(
+            pk=group.pk,
+            frequency_target=group.frequency_target,
+            horizon_months=group.publication_horizon_months,
+            invited_partners=tuple((p.pk, p.name) for p in group.invited_partners.all()),
+            meetings=tuple(by_group.get(group.pk, ())),
+            notes_sent_at=dict(notes),
+            evaluated=dict(evaluations),
+            provider_items=items.get(group.pk),
+            not_meeting=group.get_status_display().lower()
+            if group.status in (GroupStatus.PROPOSED, GroupStatus.PAUSED, GroupStatus.CLOSED)
+            else "",
+        )
+        for group in groups
+    }
+
+
+def notes_due_days() -> int:
+    return int(settings.GROUPS_NOTES_DUE_WORKING_DAYS)
+
+
+def compliance_for(
+    groups: Sequence[EngagementGroup] | QuerySet[EngagementGroup], *, now: datetime | None = None
+) -> dict[int, Compliance]:
+    """Each group's compliance with the standards, by group id (fixed queries)."""
+    now = now or timezone.now()
+    groups = list(groups)
+    facts = group_facts(groups, now=now)
+    due = notes_due_days()
+    return {pk: assess(f, now=now, notes_due_days=due) for pk, f in facts.items()}
+
+
+@dataclass
+class StandardTally:
+    """One standard across groups: how many groups met it, did not, or could not be measured."""
+
+    key: str
+    title: str
+    met: int = 0
+    not_met: int = 0
+    other: int = 0
+
+
+def standards_overview(compliances: Iterable[Compliance]) -> list[StandardTally]:
+    """Per standard across ``compliances``, in the order of the standards."""
+    rows: dict[str, StandardTally] = {}
+    for compliance in compliances:
+        for result in compliance.results:
+            row = rows.setdefault(result.key, StandardTally(result.key, result.title))
+            if result.outcome == Outcome.MET:
+                row.met += 1
+            elif result.outcome == Outcome.NOT_MET:
+                row.not_met += 1
+            else:
+                row.other += 1
+    return list(rows.values())

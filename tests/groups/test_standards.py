@@ -1,0 +1,210 @@
+"""The review's standards, each measured and explained (engage/groups/standards.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from engage.groups.selectors import register
+from engage.groups.standards import Outcome, compliance_for
+from tests.council.factories import OfficerFactory, PartnerOrganisationFactory, PartnerPersonFactory
+from tests.groups.factories import ForumFactory, GroupFactory, attended, meeting_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _result(group: Any, key: str) -> Any:
+    group.refresh_from_db()
+    compliance = compliance_for([group])[group.pk]
+    return next(r for r in compliance.results if r.key == key)
+
+
+def test_a_group_that_met_twice_in_a_year_fails_the_three_a_year_standard_and_says_so(
+    localities,
+) -> None:
+    forum = ForumFactory(locality=localities["mid"], frequency_target=3)
+    meeting_of(forum, days_from_now=-300)
+    meeting_of(forum, days_from_now=-100)
+    meeting_of(forum, days_from_now=-400)  # more than a year ago: not counted
+    meeting_of(forum, days_from_now=-50, status="cancelled")  # cancelled: not counted
+    result = _result(forum, "frequency")
+    assert result.outcome == Outcome.NOT_MET
+    assert result.reason == "Met twice in the last 12 months against a target of 3."
+
+
+def test_three_meetings_in_a_year_meet_the_three_a_year_standard(localities) -> None:
+    forum = ForumFactory(locality=localities["mid"], frequency_target=3)
+    for days in (-320, -200, -80):
+        meeting_of(forum, days_from_now=days)
+    result = _result(forum, "frequency")
+    assert result.outcome == Outcome.MET
+    assert "Met 3 times" in result.reason
+
+
+def test_a_missing_team_at_a_meeting_is_named(teams, localities) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    required = [teams["contracts"], teams["safeguarding"]]
+    early = meeting_of(forum, days_from_now=-200, teams=required)
+    late = meeting_of(forum, days_from_now=-20, teams=required)
+    contracts = OfficerFactory(team=teams["contracts"])
+    safeguarding = OfficerFactory(team=teams["safeguarding"])
+    for meeting in (early, late):
+        attended(meeting, officer=contracts)
+    attended(early, officer=safeguarding)
+    result = _result(forum, "teams")
+    assert result.outcome == Outcome.NOT_MET
+    day = timezone.localtime(late.activity.starts_at)
+    assert result.details == (f"{day:%-d %B %Y}: Safeguarding missing",)
+    assert "Safeguarding missing" in result.reason and "1 of 2 held meetings" in result.reason
+
+
+def test_every_team_present_meets_the_teams_standard(teams, localities) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    meeting = meeting_of(forum, days_from_now=-20, teams=[teams["contracts"]])
+    attended(meeting, officer=OfficerFactory(team=teams["contracts"]))
+    assert _result(forum, "teams").outcome == Outcome.MET
+
+
+def test_an_officer_recorded_as_absent_does_not_count_for_their_team(teams, localities) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    meeting = meeting_of(forum, days_from_now=-20, teams=[teams["contracts"]])
+    record = attended(meeting, officer=OfficerFactory(team=teams["contracts"]))
+    record.attended = False
+    record.save()
+    assert _result(forum, "teams").outcome == Outcome.NOT_MET
+
+
+def test_dates_published_short_of_the_horizon_fail_and_say_how_far(localities) -> None:
+    forum = ForumFactory(
+        locality=localities["mid"], frequency_target=3, publication_horizon_months=12
+    )
+    meeting_of(forum, days_from_now=60, status="published")
+    meeting_of(forum, days_from_now=180, status="published")
+    meeting_of(forum, days_from_now=330, status="draft")  # planned, not published
+    result = _result(forum, "horizon")
+    assert result.outcome == Outcome.NOT_MET
+    assert result.reason.startswith("Dates are published only to ")
+    assert "they are due to" in result.reason
+
+
+def test_dates_published_a_year_ahead_meet_the_horizon(localities) -> None:
+    forum = ForumFactory(
+        locality=localities["mid"], frequency_target=3, publication_horizon_months=12
+    )
+    for days in (60, 180, 300):
+        meeting_of(forum, days_from_now=days, status="published")
+    assert _result(forum, "horizon").outcome == Outcome.MET
+
+
+def test_no_published_dates_fail_the_horizon(localities) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    result = _result(forum, "horizon")
+    assert result.outcome == Outcome.NOT_MET
+    assert result.reason.startswith("No future meeting dates are published")
+
+
+def test_partners_standard_names_meetings_no_invited_partner_attended(localities) -> None:
+    icb = PartnerOrganisationFactory(name="Mid ICB")
+    other = PartnerOrganisationFactory(name="Somewhere Else Trust")
+    forum = ForumFactory(locality=localities["mid"])
+    forum.invited_partners.set([icb])
+    with_icb = meeting_of(forum, days_from_now=-150)
+    without = meeting_of(forum, days_from_now=-30)
+    attended(with_icb, partner=PartnerPersonFactory(organisation=icb))
+    attended(without, partner=PartnerPersonFactory(organisation=other))  # not invited
+    result = _result(forum, "partners")
+    assert result.outcome == Outcome.NOT_MET
+    day = timezone.localtime(without.activity.starts_at)
+    assert f"{day:%-d %B %Y}" in result.reason and "1 of 2 held meetings" in result.reason
+
+
+def test_partners_do_not_apply_to_a_group_that_invites_none() -> None:
+    group = GroupFactory()
+    meeting_of(group, days_from_now=-30)
+    assert _result(group, "partners").outcome == Outcome.NOT_APPLICABLE
+
+
+def test_notes_evaluation_and_forward_plan_are_not_measured_until_recorded(localities) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    meeting_of(forum, days_from_now=-30)
+    for key in ("notes", "evaluation", "forward-plan"):
+        assert _result(forum, key).outcome == Outcome.NOT_MEASURED
+
+
+def test_notes_sent_late_fail_once_notes_are_recorded(localities, monkeypatch) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    meeting = meeting_of(forum, days_from_now=-60)
+    sent = meeting.activity.starts_at + timezone.timedelta(days=30)
+    monkeypatch.setattr(
+        "engage.groups.standards.notes_sent_at_by_meeting", lambda ids: {meeting.pk: sent}
+    )
+    result = _result(forum, "notes")
+    assert result.outcome == Outcome.NOT_MET
+    assert "notes sent" in result.reason
+
+
+def test_score_counts_met_of_measured_and_ignores_what_is_not_measured(teams, localities) -> None:
+    forum = ForumFactory(locality=localities["mid"], frequency_target=1)
+    meeting = meeting_of(forum, days_from_now=-20, teams=[teams["contracts"]])
+    attended(meeting, officer=OfficerFactory(team=teams["contracts"]))
+    compliance = compliance_for([forum])[forum.pk]
+    # frequency met, horizon not met, teams met; partners n/a; notes, evaluation, plan unmeasured
+    assert (compliance.met, compliance.measured) == (2, 3)
+    assert compliance.score_label == "2 of 3 standards met"
+
+
+def test_compliance_of_many_groups_takes_the_same_queries_as_of_one(
+    localities, django_assert_max_num_queries
+) -> None:
+    one = ForumFactory(locality=localities["mid"])
+    meeting_of(one, days_from_now=-20)
+    groups = list(register().prefetch_related("invited_partners").filter(pk=one.pk))
+    with django_assert_max_num_queries(6):
+        compliance_for(groups)
+    for _ in range(5):
+        meeting_of(GroupFactory(), days_from_now=-10)
+    groups = list(register().prefetch_related("invited_partners"))
+    with django_assert_max_num_queries(6):
+        compliance_for(groups)
+
+
+def test_register_figures_count_meetings_of_the_last_12_months_and_the_next_date(
+    localities,
+) -> None:
+    forum = ForumFactory(locality=localities["mid"])
+    meeting_of(forum, days_from_now=-300)
+    meeting_of(forum, days_from_now=-30, status="evaluated")
+    meeting_of(forum, days_from_now=-20, status="cancelled")
+    meeting_of(forum, days_from_now=-500)
+    meeting_of(forum, days_from_now=10, status="cancelled")
+    coming = meeting_of(forum, days_from_now=40, status="published")
+    meeting_of(forum, days_from_now=90, status="published")
+    row = register().get(pk=forum.pk)
+    assert row.meetings_last_12_months == 2
+    from engage.groups.selectors import meeting_figures
+
+    figures = meeting_figures(row)
+    assert figures.next_meeting_on == timezone.localtime(coming.activity.starts_at).date()
+
+
+def test_the_group_page_shows_meetings_and_the_compliance_panel(
+    client_for, pem, localities
+) -> None:
+    forum = ForumFactory(locality=localities["mid"], frequency_target=3)
+    meeting_of(forum, days_from_now=-100)
+    meeting_of(forum, days_from_now=-30)
+    html = client_for(pem).get(f"/groups/{forum.pk}/").content.decode()
+    assert "Met twice in the last 12 months against a target of 3." in html
+    assert "Past meetings" in html and "Standards" in html
+
+
+def test_the_standards_page_lists_each_group_with_what_it_fails(
+    client_for, councillor, localities
+) -> None:
+    forum = ForumFactory(name="Mid Provider Forum", locality=localities["mid"], frequency_target=3)
+    meeting_of(forum, days_from_now=-30)
+    html = client_for(councillor).get("/groups/standards/").content.decode()
+    assert "Mid Provider Forum" in html
+    assert "Met once in the last 12 months against a target of 3." in html
