@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from engage.groups.models import ForwardPlanItem, MeetingNotes
 from engage.groups.selectors import register
 from engage.groups.standards import Outcome, compliance_for
 from tests.council.factories import OfficerFactory, PartnerOrganisationFactory, PartnerPersonFactory
 from tests.groups.factories import ForumFactory, GroupFactory, attended, meeting_of
+from tests.market.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,11 +128,25 @@ def test_partners_do_not_apply_to_a_group_that_invites_none() -> None:
     assert _result(group, "partners").outcome == Outcome.NOT_APPLICABLE
 
 
-def test_notes_evaluation_and_forward_plan_are_not_measured_until_recorded(localities) -> None:
+def test_notes_and_provider_items_are_measured_from_what_engage_records(
+    localities, provider_a
+) -> None:
+    """A held meeting whose notes were never sent fails once they are overdue; notes sent in
+    time pass. No provider proposals in 12 months fails; one passes."""
     forum = ForumFactory(locality=localities["mid"])
-    meeting_of(forum, days_from_now=-30)
-    for key in ("notes", "evaluation", "forward-plan"):
-        assert _result(forum, key).outcome == Outcome.NOT_MEASURED
+    meeting = meeting_of(forum, days_from_now=-30)
+    result = _result(forum, "notes")
+    assert result.outcome == Outcome.NOT_MET and "notes not sent" in result.reason
+    sent = meeting.activity.starts_at + timezone.timedelta(days=2)
+    MeetingNotes.objects.create(meeting=meeting, body="Notes", published_at=sent, sent_at=sent)
+    assert _result(forum, "notes").outcome == Outcome.MET
+
+    assert _result(forum, "forward-plan").outcome == Outcome.NOT_MET
+    ForwardPlanItem.objects.create(
+        group=forum, title="Fees", proposer_contact=ContactFactory(provider=provider_a)
+    )
+    result = _result(forum, "forward-plan")
+    assert result.outcome == Outcome.MET and "proposed 1 item" in result.reason
 
 
 def test_notes_sent_late_fail_once_notes_are_recorded(localities, monkeypatch) -> None:
@@ -150,9 +166,10 @@ def test_score_counts_met_of_measured_and_ignores_what_is_not_measured(teams, lo
     meeting = meeting_of(forum, days_from_now=-20, teams=[teams["contracts"]])
     attended(meeting, officer=OfficerFactory(team=teams["contracts"]))
     compliance = compliance_for([forum])[forum.pk]
-    # frequency met, horizon not met, teams met; partners n/a; notes, evaluation, plan unmeasured
-    assert (compliance.met, compliance.measured) == (2, 3)
-    assert compliance.score_label == "2 of 3 standards met"
+    # frequency met, horizon not met, teams met; partners n/a; notes overdue (14 working days,
+    # not met); no provider items (not met); evaluation unmeasured until evaluations recorded
+    assert (compliance.met, compliance.measured) == (2, 5)
+    assert compliance.score_label == "2 of 5 standards met"
 
 
 def test_compliance_of_many_groups_takes_the_same_queries_as_of_one(
