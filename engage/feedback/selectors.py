@@ -102,8 +102,8 @@ def evaluations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, EvaluationSu
 @dataclass
 class QuestionResult:
     question: EvaluationQuestion
-    #: Scale questions: (label, score, how many) from the highest score down.
-    counts: list[tuple[str, int, int]] = field(default_factory=list)
+    #: Scale questions: (label, how many, None) from the highest score down.
+    counts: list[tuple[str, int, None]] = field(default_factory=list)
     answered: int = 0
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
@@ -112,7 +112,7 @@ class QuestionResult:
     def chart(self) -> dict[str, Any]:
         return {
             "labels": [label for label, _, _ in self.counts],
-            "values": [n for _, _, n in self.counts],
+            "values": [n for _, n, _ in self.counts],
             "label": "Responses",
         }
 
@@ -144,7 +144,7 @@ def activity_results(activity: Activity) -> ActivityResults:
         result = QuestionResult(question=question)
         if question.is_scale:
             scores = [s for s, _ in rows if s is not None]
-            result.counts = [(label, v, scores.count(v)) for v, label in question.choices()]
+            result.counts = [(label, scores.count(v), None) for v, label in question.choices()]
             result.answered = len(scores)
             result.mean = round(sum(scores) / len(scores), 2) if scores else None
         else:
@@ -435,6 +435,10 @@ class SurveyQuestionResult:
     #: (label, how many, percentage of those who answered the question)
     counts: list[tuple[str, int, float | None]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+
+    @property
+    def chart_id(self) -> str:
+        return f"survey-question-{self.question.pk}"
 
     @property
     def chart(self) -> dict[str, Any]:
