@@ -51,9 +51,7 @@ class EvaluationForm(forms.Form):
                     widget=forms.RadioSelect,
                     error_messages={"required": f"Answer “{question.text}”"},
                 )
-                layout.append(
-                    Field.radios(question.key, legend_size=Size.MEDIUM, legend_tag="h2")
-                )
+                layout.append(Field.radios(question.key, legend_size=Size.MEDIUM, legend_tag="h2"))
             else:
                 self.fields[question.key] = forms.CharField(
                     label=label,
@@ -219,14 +217,13 @@ class SurveyForm(forms.Form):
             if not kind:
                 self.add_error(f"q{n}_kind", f"Question {n}: choose the kind of answer")
                 continue
-            if kind in (SurveyQuestionKind.SINGLE, SurveyQuestionKind.MULTIPLE) and len(
-                options
-            ) < 2:
+            if (
+                kind in (SurveyQuestionKind.SINGLE, SurveyQuestionKind.MULTIPLE)
+                and len(options) < 2
+            ):
                 self.add_error(f"q{n}_options", f"Question {n}: give at least two choices")
                 continue
-            questions.append(
-                QuestionInput(text, kind, bool(data.get(f"q{n}_required")), options)
-            )
+            questions.append(QuestionInput(text, kind, bool(data.get(f"q{n}_required")), options))
         if not questions and not self.errors:
             self.add_error("q1_text", "Write at least one question")
         data["questions"] = questions
@@ -247,7 +244,16 @@ class SurveyResponseForm(forms.Form):
             if question.kind == SurveyQuestionKind.RATING:
                 self.fields[name] = forms.TypedChoiceField(
                     label=label,
-                    choices=[(str(v), t) for v, t in ((5, "5 – Very good"), (4, "4"), (3, "3"), (2, "2"), (1, "1 – Very poor"))],
+                    choices=[
+                        (str(v), t)
+                        for v, t in (
+                            (5, "5 – Very good"),
+                            (4, "4"),
+                            (3, "3"),
+                            (2, "2"),
+                            (1, "1 – Very poor"),
+                        )
+                    ],
                     coerce=int,
                     widget=forms.RadioSelect,
                     required=question.required,
@@ -359,7 +365,9 @@ class TriageForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(
-        label="What will be done", max_length=250, error_messages={"required": "Say what will be done"}
+        label="What will be done",
+        max_length=250,
+        error_messages={"required": "Say what will be done"},
     )
     owner = forms.ModelChoiceField(
         label="Owner", queryset=Officer.objects.none(), required=False, empty_label="Choose"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from django.db.models import (
@@ -305,7 +306,7 @@ def _strictly_falling(values: list[float | None]) -> bool:
     if len(values) < 3 or any(v is None for v in values):
         return False
     known = [float(v) for v in values if v is not None]
-    return all(a > b for a, b in zip(known, known[1:], strict=False))
+    return all(a > b for a, b in pairwise(known))
 
 
 def signal_from(group_id: int, points: list[MeetingPoint]) -> JadednessSignal | None:

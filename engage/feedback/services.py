@@ -52,7 +52,7 @@ from engage.outbox.services import queue_email
 EVALUABLE_STATUSES = (Activity.Status.HELD, Activity.Status.EVALUATED)
 
 
-class AlreadyResponded(Exception):  # noqa: N818 - reads as the situation, like Django's DoesNotExist
+class AlreadyResponded(Exception):
     """The token was used: a response was already given."""
 
     message = "You have already sent your evaluation. Thank you: only one response is counted."
@@ -62,7 +62,7 @@ class SurveyAlreadyAnswered(AlreadyResponded):
     message = "You have already answered this survey. Thank you: only one response is counted."
 
 
-class SurveyClosed(Exception):  # noqa: N818
+class SurveyClosed(Exception):
     message = "This survey has closed."
 
 
@@ -332,9 +332,9 @@ def _check_questions(questions: Sequence[QuestionInput]) -> None:
             raise ValidationError(f"Question {n} has no text.")
         if question.kind not in SurveyQuestionKind.values:
             raise ValidationError(f"Question {n}: choose its kind.")
-        if question.kind in (SurveyQuestionKind.SINGLE, SurveyQuestionKind.MULTIPLE):
-            if len([o for o in question.options if o.strip()]) < 2:
-                raise ValidationError(f"Question {n}: give at least two choices.")
+        has_options = question.kind in (SurveyQuestionKind.SINGLE, SurveyQuestionKind.MULTIPLE)
+        if has_options and len([o for o in question.options if o.strip()]) < 2:
+            raise ValidationError(f"Question {n}: give at least two choices.")
 
 
 def create_survey(
@@ -410,9 +410,7 @@ def send_survey(*, actor: User | None, survey: Survey) -> int:
             [SurveyInvitation(survey=locked, contact=c, created_at=now) for c in contacts],
             batch_size=500,
         )
-        created = list(
-            locked.invitations.exclude(contact_id__in=already).select_related("contact")
-        )
+        created = list(locked.invitations.exclude(contact_id__in=already).select_related("contact"))
         for invitation in created:
             queue_email(
                 to=[invitation.contact.email],
@@ -614,7 +612,9 @@ def turn_into_action(
             due_on=due_on,
             created_by=actor,
         )
-        ActionUpdate.objects.create(action=action, status=action.status, note="From feedback", by=actor)
+        ActionUpdate.objects.create(
+            action=action, status=action.status, note="From feedback", by=actor
+        )
         locked.action = action
         locked.status = FeedbackItem.Status.ACTIONED
         locked.save(update_fields=["action", "status"])

@@ -26,7 +26,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The provider portal.
     path("portal/evaluations/", views.portal_evaluations, name="portal_evaluations"),
     path("portal/evaluations/<int:pk>/", views.portal_evaluation, name="portal_evaluation"),
-    path(
-        "portal/you-said-we-did/", views.portal_you_said_we_did, name="portal_you_said_we_did"
-    ),
+    path("portal/you-said-we-did/", views.portal_you_said_we_did, name="portal_you_said_we_did"),
 ]

@@ -3,6 +3,7 @@ with the link may answer; the portal's evaluations and "you said, we did"."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from engage.feedback.forms import (
     TriageForm,
     WeDidForm,
 )
-from engage.feedback.models import EvaluationInvitation, FeedbackItem, Survey
+from engage.feedback.models import EvaluationInvitation, FeedbackItem, SurveyInvitation
 from engage.groups.models import EngagementGroup
 from engage.portal.access import contact_for, require_provider
 
@@ -278,7 +279,9 @@ def survey_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "confirm_label": "Send the survey",
             "cancel_url": back,
-            "crumbs": _crumbs("Surveys", reverse("feedback:survey_list"), survey.title, back, "Send"),
+            "crumbs": _crumbs(
+                "Surveys", reverse("feedback:survey_list"), survey.title, back, "Send"
+            ),
         },
     )
 
@@ -288,7 +291,7 @@ def survey_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The responses as CSV, one row per response."""
     survey = selectors.get_survey(pk)
     header, rows = selectors.survey_rows(survey)
-    columns = [Column(h, (lambda i: lambda row: row[i])(i)) for i, h in enumerate(header)]
+    columns = [Column(h, operator.itemgetter(i)) for i, h in enumerate(header)]
     return export_response(  # type: ignore[return-value]
         "csv", filename_stem=f"survey-{survey.pk}", columns=columns, rows=rows
     )
@@ -297,9 +300,7 @@ def survey_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 def survey_form(request: HttpRequest, token: str) -> HttpResponse:
     """A survey at its emailed link: no sign-in; the token answers once."""
-    invitation = (
-        selectors.SurveyInvitation.objects.select_related("survey").filter(token=token).first()
-    )
+    invitation = SurveyInvitation.objects.select_related("survey").filter(token=token).first()
     if invitation is None:
         return render(request, "feedback/link_not_found.html", status=404)
     survey = invitation.survey
@@ -455,12 +456,12 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _yswd_context(request: HttpRequest) -> dict[str, Any]:
     group_id = request.GET.get("group", "")
-    group = (
-        EngagementGroup.objects.filter(pk=int(group_id)).first() if group_id.isdigit() else None
+    group = EngagementGroup.objects.filter(pk=int(group_id)).first() if group_id.isdigit() else None
+    groups = (
+        EngagementGroup.objects.filter(feedback_items__action__status="done")
+        .distinct()
+        .order_by("name")
     )
-    groups = EngagementGroup.objects.filter(
-        feedback_items__action__status="done"
-    ).distinct().order_by("name")
     return {
         "page": paginate(request, selectors.you_said_we_did(group)),
         "group": group,
