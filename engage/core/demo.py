@@ -24,6 +24,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("engage.engagement.demo.seed", "venues, activities and registrations"),
     ("engage.enquiries.demo.seed", "enquiries, their threads and history"),
     ("engage.groups.demo.seed", "engagement groups, terms of reference and maturity"),
+    ("engage.feedback.demo.seed", "evaluations, surveys and you said, we did"),
 )
 
 FIRST_NAMES = [
