@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -290,8 +290,15 @@ class YouSaidWeDidFilter(Schema):
     group_id: DbId | None = None
 
 
+def _typed(view: Any) -> Any:
+    """Evaluated annotations before ``@paginate`` wraps the view (see engage/api/groups.py)."""
+    view.__annotations__ = get_type_hints(view, include_extras=True)
+    return view
+
+
 @router.get("/you-said-we-did", response={200: list[YouSaidWeDidOut], **COMMON_ERRORS})
 @paginate(EngagePagination)
+@_typed
 def you_said_we_did(
     request: HttpRequest, filters: Query[YouSaidWeDidFilter]
 ) -> QuerySet[FeedbackItem]:

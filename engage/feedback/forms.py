@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.layout import HTML, Layout
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from engage.council.models import Officer
