@@ -45,8 +45,9 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "enquiries:overview": ("pem", 5),
     "enquiries:categories": ("pem", 3),
     "enquiries:log": ("officer", 2),
-    # Session, user, contact, and a fixed few per panel (who to contact, enquiries, events).
-    "portal:home": ("provider", 16),
+    # Session, user, contact, and a fixed few per panel (who to contact, enquiries, events,
+    # evaluations to give: contact + list, you said we did: one).
+    "portal:home": ("provider", 19),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),
@@ -54,6 +55,21 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:group_detail": ("pem", 9),
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
+    "feedback:home": ("pem", 8),
+    "feedback:activity_results": ("pem", 8),
+    "feedback:activity_outcomes": ("officer", 8),
+    "feedback:group_results": ("pem", 6),
+    "feedback:survey_list": ("pem", 4),
+    "feedback:survey_detail": ("pem", 9),
+    "feedback:survey_send": ("officer", 10),
+    "feedback:item_list": ("pem", 6),
+    "feedback:item_detail": ("officer", 7),
+    "feedback:you_said_we_did": ("pem", 6),
+    "feedback:evaluation_form": ("anonymous", 2),
+    "feedback:survey_form": ("anonymous", 2),
+    "feedback:portal_evaluations": ("provider", 6),
+    "feedback:portal_evaluation": ("provider", 5),
+    "feedback:portal_you_said_we_did": ("provider", 7),
 }
 
 #: API path -> (role, query budget).
@@ -71,4 +87,6 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/enquiries": ("officer", 4),
     "/api/enquiries?page_size=200": ("provider", 5),
     "/api/groups": ("officer", 4),
+    "/api/surveys": ("officer", 3),
+    "/api/you-said-we-did": ("provider", 4),
 }
