@@ -47,7 +47,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         "You said, we did",
         "feedback:portal_you_said_we_did",
         Capability.PORTAL_USE,
-        "/feedback/portal/",
+        "/feedback/portal/you-said-we-did/",
     ),
     NavItem(
         "Your organisation", "portal:organisation", Capability.PORTAL_USE, "/portal/organisation/"

@@ -462,6 +462,29 @@ class SurveyResults:
         return _rate(self.responses, self.invitations)
 
 
+def audience_text(survey: Survey) -> str:
+    """Who a survey is for, in words (prefetch its service types and localities)."""
+    types = [t.name for t in survey.audience_service_types.all()]
+    localities = [loc.name for loc in survey.audience_localities.all()]
+    levels = [
+        label
+        for chosen, label in (
+            (survey.for_owners, "owners and directors"),
+            (survey.for_managers, "care managers"),
+            (survey.for_workers, "care workers"),
+        )
+        if chosen
+    ]
+    parts = [
+        ", ".join(types) if types else "Every service type",
+        " and ".join(levels) if levels else "every level",
+        ", ".join(localities) if localities else "every locality",
+    ]
+    if survey.tier_one_only:
+        parts.append("Tier One providers only")
+    return "; ".join(parts)
+
+
 def survey_results(survey: Survey) -> SurveyResults:
     """Each question counted: ratings (counts, mean), choices (counts, share), texts."""
     questions = list(survey.questions.all())

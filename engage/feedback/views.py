@@ -87,7 +87,7 @@ def activity_outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return redirect(back)
     return render(
         request,
-        "core/form_page.html",
+        "feedback/form_page.html",
         {
             "form": form,
             "title": "Were the outcomes met?",
@@ -224,7 +224,7 @@ def survey_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("feedback:survey_detail", pk=survey.pk)
     return render(
         request,
-        "core/form_page.html",
+        "feedback/form_page.html",
         {
             "form": form,
             "title": "Build a survey",
@@ -245,6 +245,7 @@ def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "survey": survey,
             "results": selectors.survey_results(survey),
+            "audience": selectors.audience_text(survey),
             "crumbs": _crumbs("Surveys", reverse("feedback:survey_list"), survey.title),
         },
     )
@@ -374,7 +375,7 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("feedback:item_detail", pk=item.pk)
     return render(
         request,
-        "core/form_page.html",
+        "feedback/form_page.html",
         {
             "form": form,
             "title": "Record feedback",
