@@ -17,7 +17,14 @@ from ninja.pagination import paginate
 from engage.accounts.models import User
 from engage.accounts.permissions import Capability, has_capability, require
 from engage.api.pagination import EngagePagination
-from engage.api.schemas import COMMON_ERRORS, DbId, ErrorOut, InputSchema, PathId
+from engage.api.schemas import (
+    COMMON_ERRORS,
+    DbId,
+    ErrorOut,
+    InputSchema,
+    PathId,
+    ValidationErrorOut,
+)
 from engage.feedback import selectors, services
 from engage.feedback.models import (
     EvaluationInvitation,
@@ -112,7 +119,13 @@ class ResponseOut(Schema):
 @router.post(
     "/evaluations/{token}",
     auth=None,
-    response={201: ResponseOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        201: ResponseOut,
+        400: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ValidationErrorOut,
+    },
 )
 def post_evaluation(request: HttpRequest, token: str, payload: EvaluationIn) -> Answer[Any]:
     """Send the evaluation of an invitation token (the token is the key: no sign-in). A token
