@@ -108,6 +108,8 @@ class QuestionResult:
     answered: int = 0
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
+    #: Free-text questions: (answer id, text), so an officer can record one as feedback.
+    text_answers: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def chart(self) -> dict[str, Any]:
@@ -134,22 +136,23 @@ def activity_results(activity: Activity) -> ActivityResults:
     summary = evaluations_by_activity([activity.pk])[activity.pk]
     questions = list(EvaluationQuestion.objects.filter(is_active=True))
     answers = EvaluationAnswer.objects.filter(response__activity=activity).values_list(
-        "question_id", "score", "text"
+        "pk", "question_id", "score", "text"
     )
-    by_question: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
-    for question_id, score, text in answers:
-        by_question[question_id].append((score, text))
+    by_question: dict[int, list[tuple[int | None, str, int]]] = defaultdict(list)
+    for pk, question_id, score, text in answers:
+        by_question[question_id].append((score, text, pk))
     results = []
     for question in questions:
         rows = by_question.get(question.pk, [])
         result = QuestionResult(question=question)
         if question.is_scale:
-            scores = [s for s, _ in rows if s is not None]
+            scores = [s for s, _, _ in rows if s is not None]
             result.counts = [(label, scores.count(v), None) for v, label in question.choices()]
             result.answered = len(scores)
             result.mean = round(sum(scores) / len(scores), 2) if scores else None
         else:
-            result.texts = [t for _, t in rows if t]
+            result.text_answers = [(pk, t) for _, t, pk in rows if t]
+            result.texts = [t for _, t in result.text_answers]
             result.answered = len(result.texts)
         results.append(result)
     recorded = {r.position: r for r in OutcomeResult.objects.filter(activity=activity)}

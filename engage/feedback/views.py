@@ -27,7 +27,13 @@ from engage.feedback.forms import (
     TriageForm,
     WeDidForm,
 )
-from engage.feedback.models import EvaluationInvitation, FeedbackItem, SurveyInvitation
+from engage.feedback.models import (
+    EvaluationAnswer,
+    EvaluationInvitation,
+    FeedbackItem,
+    FeedbackSource,
+    SurveyInvitation,
+)
 from engage.groups.models import EngagementGroup
 from engage.portal.access import contact_for, require_provider
 
@@ -360,7 +366,26 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.FEEDBACK_MANAGE)
 def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = FeedbackItemForm(request.POST or None)
+    # From an evaluation's free-text answer (``?answer=<id>``): prefilled and linked to it.
+    answer_id = request.GET.get("answer", "")
+    source_answer = (
+        EvaluationAnswer.objects.select_related("response__activity__meeting", "response__activity")
+        .filter(pk=int(answer_id))
+        .first()
+        if answer_id.isdigit() and len(answer_id) < 19
+        else None
+    )
+    initial: dict[str, Any] = {}
+    if source_answer is not None:
+        activity = source_answer.response.activity
+        meeting = getattr(activity, "meeting", None)
+        initial = {
+            "text": source_answer.text,
+            "source": FeedbackSource.EVALUATION,
+            "received_on": source_answer.response.submitted_at.date(),
+            "group": meeting.group_id if meeting is not None else None,
+        }
+    form = FeedbackItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = services.create_feedback_item(
@@ -370,6 +395,8 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             received_on=data["received_on"],
             group=data["group"],
             themes=data["themes"],
+            evaluation_answer=source_answer,
+            activity=source_answer.response.activity if source_answer is not None else None,
         )
         messages.success(request, "Feedback recorded.")
         return redirect("feedback:item_detail", pk=item.pk)

@@ -114,3 +114,36 @@ def test_officer_pages_render(pem: Any, client: Client) -> None:
         "feedback:you_said_we_did",
     ):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_an_evaluation_answer_becomes_a_linked_feedback_item(officer: Any) -> None:
+    from tests.feedback.factories import answer, held_meeting, invite, registered_contacts
+
+    meeting = held_meeting()
+    registered_contacts(meeting.activity, 1)
+    (invitation,) = invite(meeting.activity)
+    answer(invitation, 3, **{"what-to-improve": "Send papers earlier"})
+    from engage.feedback.models import EvaluationAnswer, FeedbackItem
+
+    source = EvaluationAnswer.objects.get(question__key="what-to-improve")
+    client = Client()
+    client.force_login(officer)
+    url = reverse("feedback:item_create") + f"?answer={source.pk}"
+    form = client.get(url).content.decode()
+    assert "Send papers earlier" in form
+    today = source.response.submitted_at.date()
+    client.post(
+        url,
+        {
+            "text": "Send papers earlier",
+            "source": "evaluation",
+            "received_on_0": today.day,
+            "received_on_1": today.month,
+            "received_on_2": today.year,
+            "group": meeting.group_id,
+        },
+    )
+    item = FeedbackItem.objects.get()
+    assert item.evaluation_answer_id == source.pk
+    assert item.activity_id == meeting.activity_id
+    assert item.group_id == meeting.group_id
