@@ -107,3 +107,46 @@ def test_you_said_we_did_for_officers_and_providers(officer: Any, provider_a_use
         assert [(i["you_said"], i["we_did"]) for i in body["items"]] == [
             ("Too late", "Sent earlier")
         ]
+
+
+def _queries(client: Client, url: str, headers: dict[str, str]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, headers=headers)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, headers=headers).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_aggregate_endpoints_make_the_same_queries_whatever_the_data(officer: Any) -> None:
+    """The two endpoints with an id in their path (not in the harness's static budgets)."""
+    meeting = held_meeting()
+    survey = services.create_survey(
+        actor=officer,
+        title="S",
+        closes_on=timezone.localdate() + timedelta(days=3),
+        questions=[
+            services.QuestionInput("Rate", "rating"),
+            services.QuestionInput("Pick", "multiple", True, ("a", "b")),
+        ],
+    )
+    client, headers = _client(officer)
+    urls = [f"/api/meetings/{meeting.pk}/evaluation", f"/api/surveys/{survey.pk}/results"]
+    before = [_queries(client, url, headers) for url in urls]
+    registered_contacts(meeting.activity, 6)
+    for n, invitation in enumerate(invite(meeting.activity)):
+        answer(invitation, 1 + n % 5, **{"what-worked": f"w{n}"})
+    from tests.market.factories import ContactFactory
+
+    for _ in range(5):
+        ContactFactory(email_consent=True, level="manager")
+    services.send_survey(actor=officer, survey=survey)
+    questions = list(survey.questions.all())
+    for invitation in survey.invitations.all():
+        services.submit_survey_response(
+            token=invitation.token, answers={questions[0].pk: 4, questions[1].pk: ["a"]}
+        )
+    after = [_queries(client, url, headers) for url in urls]
+    assert after == before
+    assert after == [7, 8]  # token auth (2), then the selectors' fixed few
