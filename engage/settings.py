@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "engage.enquiries.tasks.send_enquiry_reminders",
         "schedule": 15 * 60.0,
     },
+    # Evaluations of held events not yet sent (a broker was down), then the one reminder.
+    "feedback-evaluations": {
+        "task": "engage.feedback.tasks.evaluation_sweep",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # --- Email ------------------------------------------------------------------------------
@@ -305,6 +310,10 @@ GROUPS_NOTES_DUE_WORKING_DAYS = env_int("GROUPS_NOTES_DUE_WORKING_DAYS", 10, min
 ENGAGE_OFFICER_HOURLY_RATE_PENCE = env_int("ENGAGE_OFFICER_HOURLY_RATE_PENCE", 3500, minimum=0)
 # Private and public calendar feeds cover activities from this many days ago onwards.
 ENGAGE_FEED_PAST_DAYS = env_int("ENGAGE_FEED_PAST_DAYS", 90, minimum=0)
+# Evaluations: one reminder to non-responders this many days after the invitation; the sweep
+# invites attendees of gatherings held within this many days that were not yet invited.
+ENGAGE_EVALUATION_REMINDER_DAYS = env_int("ENGAGE_EVALUATION_REMINDER_DAYS", 7, minimum=1)
+ENGAGE_EVALUATION_SWEEP_DAYS = env_int("ENGAGE_EVALUATION_SWEEP_DAYS", 30, minimum=1)
 # Working hours (local time, HH:MM) of working days: when the enquiry clock runs and when
 # reminders may be sent.
 ENGAGE_WORKING_DAY_START = env_str("ENGAGE_WORKING_DAY_START", "09:00")

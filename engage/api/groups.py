@@ -143,7 +143,8 @@ class TermsVersionOut(Schema):
 
 class StandardOut(Schema):
     key: str = Field(
-        description="frequency, horizon, teams, partners, notes, evaluation, forward-plan"
+        description="frequency, horizon, teams, partners, notes, evaluation, jadedness, "
+        "forward-plan"
     )
     title: str
     outcome: str = Field(description="met, not-met, not-measured or not-applicable")

@@ -26,6 +26,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("engage.groups.demo.seed", "engagement groups, terms of reference and maturity"),
     # After the groups' meetings: forward plans, agendas, notes and actions over them.
     ("engage.groups.demo_agendas.seed", "forward plans, agendas, notes and actions"),
+    ("engage.feedback.demo.seed", "evaluations, surveys and you said, we did"),
 )
 
 FIRST_NAMES = [

@@ -44,6 +44,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         "/groups/forward-plans/",
     ),
     NavItem(
+        "You said, we did",
+        "feedback:portal_you_said_we_did",
+        Capability.PORTAL_USE,
+        "/feedback/portal/you-said-we-did/",
+    ),
+    NavItem(
         "Your organisation", "portal:organisation", Capability.PORTAL_USE, "/portal/organisation/"
     ),
     # Partners.

@@ -381,7 +381,8 @@ def publish_activity(*, actor: User, activity: Activity) -> Activity:
 
 
 def mark_held(*, actor: User, activity: Activity) -> Activity:
-    """Record that a published activity took place (not before it has started)."""
+    """Record that a published activity took place (not before it has started); once committed,
+    its attendees are invited to evaluate it (``engage.feedback.services.send_evaluations``)."""
     _require_editor(actor, activity)
 
     def check(locked: Activity) -> None:
@@ -389,7 +390,12 @@ def mark_held(*, actor: User, activity: Activity) -> Activity:
             raise ActivityRuleError(["It has not started yet."])
 
     with transaction.atomic(), acting_as(actor):
-        return _move(activity, "hold", actor=actor, check=check)
+        held = _move(activity, "hold", actor=actor, check=check)
+        # Everyone who came is asked to evaluate it once this commits (feedback app).
+        from engage.feedback.services import send_evaluations_after_commit
+
+        send_evaluations_after_commit(held.pk)
+        return held
 
 
 def mark_evaluated(*, actor: User, activity: Activity, note: str = "") -> Activity:

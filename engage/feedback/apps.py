@@ -7,3 +7,19 @@ class FeedbackConfig(AppConfig):
     name = "engage.feedback"
     label = "feedback"
     verbose_name = "Evaluations, surveys and you said, we did"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from engage.feedback import models
+
+        # Responses and answers are not audited: anonymous answers must leave no trace of who.
+        for model in (
+            models.EvaluationQuestion,
+            models.OutcomeResult,
+            models.Survey,
+            models.SurveyQuestion,
+            models.Theme,
+            models.FeedbackItem,
+        ):
+            auditlog.register(model)

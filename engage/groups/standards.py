@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -132,6 +133,9 @@ class GroupFacts:
     evaluated: Mapping[int, bool] = field(default_factory=dict)
     #: Provider-contributed forward plan items in the last 12 months; None: not measured.
     provider_items: int | None = None
+    #: Why attendance or scores are falling ("" if they are not); None: fewer than three held
+    #: meetings, so not measured.
+    jadedness: str | None = None
     #: The group's status label when it is not meeting (proposed, paused, closed); "" if it is.
     not_meeting: str = ""
 
@@ -153,9 +157,30 @@ def notes_sent_at_by_meeting(meeting_ids: Iterable[int]) -> dict[int, datetime |
 
 
 def evaluations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, bool]:
-    """Whether an evaluation ran for each meeting: a key for every meeting the evaluation
-    records know of. Evaluations are not in Engage yet, so nothing is measured."""
-    return {}
+    """Whether an evaluation was sent out for each meeting: a key for every meeting asked
+    about (the feedback app's figures; three queries)."""
+    from engage.feedback.selectors import evaluations_by_meeting as figures
+
+    return {pk: summary.invitations > 0 for pk, summary in figures(meeting_ids).items()}
+
+
+def jadedness_by_group(group_ids: Iterable[int]) -> dict[int, str]:
+    """Why each group is flagged as jaded (attendance or usefulness fell at each of its last
+    three held meetings): "" when it is not, no key with fewer than three held meetings. One
+    query, through the feedback app's trend figures."""
+    from engage.feedback.selectors import held_meetings, meeting_point, signal_from
+
+    ids = list(group_ids)
+    points: dict[int, list[Any]] = defaultdict(list)
+    for meeting in held_meetings(EngagementGroup.objects.filter(pk__in=ids)):
+        points[meeting.group_id].append(meeting_point(meeting))
+    reasons: dict[int, str] = {}
+    for group_id, group_points in points.items():
+        if len(group_points) < 3:
+            continue
+        signal = signal_from(group_id, group_points)
+        reasons[group_id] = signal.reason if signal is not None else ""
+    return reasons
 
 
 def provider_items_by_group(group_ids: Iterable[int], since: datetime) -> dict[int, int]:
@@ -400,6 +425,24 @@ def provider_items(facts: GroupFacts) -> StandardResult:
     )
 
 
+def holding_up(facts: GroupFacts) -> StandardResult:
+    """The jadedness signal: attendance and usefulness did not fall at each of the last three
+    held meetings."""
+    title = "Attendance and scores holding up"
+    if facts.jadedness is None:
+        return StandardResult(
+            "jadedness", title, Outcome.NOT_MEASURED, "Fewer than three meetings held."
+        )
+    if facts.jadedness:
+        return StandardResult("jadedness", title, Outcome.NOT_MET, facts.jadedness)
+    return StandardResult(
+        "jadedness",
+        title,
+        Outcome.MET,
+        "Neither attendance nor the usefulness score fell at each of the last three meetings.",
+    )
+
+
 def assess(facts: GroupFacts, *, now: datetime, notes_due_days: int) -> Compliance:
     """Every standard for one group (pure: everything it needs is in ``facts``)."""
     return Compliance(
@@ -411,6 +454,7 @@ def assess(facts: GroupFacts, *, now: datetime, notes_due_days: int) -> Complian
             partners_present(facts, now),
             notes_sent(facts, now, notes_due_days),
             evaluated(facts, now),
+            holding_up(facts),
             provider_items(facts),
         ),
     )
@@ -453,6 +497,7 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
     notes = notes_sent_at_by_meeting(meeting_ids)
     evaluations = evaluations_by_meeting(meeting_ids)
     items = provider_items_by_group(group_ids, since)
+    jaded = jadedness_by_group(group_ids)
     by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
     for meeting in meetings:
         activity = meeting.activity
@@ -479,6 +524,7 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
             notes_sent_at=dict(notes),
             evaluated=dict(evaluations),
             provider_items=items.get(group.pk),
+            jadedness=jaded.get(group.pk),
             not_meeting=group.get_status_display().lower()
             if group.status in (GroupStatus.PROPOSED, GroupStatus.PAUSED, GroupStatus.CLOSED)
             else "",

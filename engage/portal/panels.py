@@ -62,6 +62,16 @@ PORTAL_SECTIONS: tuple[PortalSection, ...] = (
         "When you are invited to a meeting, its notes and actions appear here.",
     ),
     PortalSection(
+        "evaluations",
+        "Tell us how it went",
+        "When you have been to an event, you can tell us how it went here.",
+    ),
+    PortalSection(
+        "you-said-we-did",
+        "You said, we did",
+        "What we changed because of providers' feedback will appear here.",
+    ),
+    PortalSection(
         "newsletters",
         "Newsletters",
         "There are no newsletters for you yet.",
@@ -93,6 +103,16 @@ PORTAL_PANELS: tuple[PortalPanel, ...] = (
         "meetings",
         "groups/portal/_meetings_panel.html",
         "engage.groups.panels.portal_meetings",
+    ),
+    PortalPanel(
+        "evaluations",
+        "feedback/portal/_evaluations_panel.html",
+        "engage.feedback.panels.portal_evaluations",
+    ),
+    PortalPanel(
+        "you-said-we-did",
+        "feedback/portal/_you_said_we_did_panel.html",
+        "engage.feedback.panels.portal_you_said_we_did",
     ),
 )
 

@@ -233,4 +233,28 @@ TABLE: dict[str, Rule] = {
         GROUP_READERS,
         kwargs=lambda w, r: {"pk": w["group"].pk, "assessment": w["group_assessment"].pk},
     ),
+    # Feedback: staff and councillors read results (FEEDBACK_VIEW); officers change them;
+    # the token forms are public (the token is the key); providers see their own in the portal.
+    "feedback:home": Rule(GROUP_READERS),
+    "feedback:activity_results": Rule(GROUP_READERS, kwargs=_pk("evaluated_activity")),
+    "feedback:activity_outcomes": Rule(OFFICERS, kwargs=_pk("evaluated_activity")),
+    "feedback:group_results": Rule(GROUP_READERS, kwargs=_pk("group")),
+    "feedback:survey_list": Rule(GROUP_READERS),
+    "feedback:survey_create": Rule(OFFICERS),
+    "feedback:survey_detail": Rule(GROUP_READERS, kwargs=_pk("survey")),
+    "feedback:survey_send": Rule(OFFICERS, kwargs=_pk("survey")),
+    "feedback:survey_export": Rule(GROUP_READERS, kwargs=_pk("survey")),
+    "feedback:item_list": Rule(GROUP_READERS),
+    "feedback:item_create": Rule(OFFICERS),
+    "feedback:item_detail": Rule(GROUP_READERS, kwargs=_pk("feedback_item")),
+    "feedback:you_said_we_did": Rule(GROUP_READERS),
+    "feedback:evaluation_form": Rule(
+        EVERYONE, kwargs=lambda w, r: {"token": w["evaluation_invitation"].token}
+    ),
+    "feedback:survey_form": Rule(
+        EVERYONE, kwargs=lambda w, r: {"token": w["survey_invitation"].token}
+    ),
+    "feedback:portal_evaluations": Rule(PROVIDERS),
+    "feedback:portal_evaluation": Rule(PROVIDERS, kwargs=_pk("evaluation_invitation")),
+    "feedback:portal_you_said_we_did": Rule(PROVIDERS),
 }

@@ -69,6 +69,21 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:standards": ("pem", 7),
     "groups:meeting_sessions": ("pem", 10),
     "engagement:attendance": ("officer", 16),
+    "feedback:home": ("pem", 8),
+    "feedback:activity_results": ("pem", 8),
+    "feedback:activity_outcomes": ("officer", 8),
+    "feedback:group_results": ("pem", 6),
+    "feedback:survey_list": ("pem", 4),
+    "feedback:survey_detail": ("pem", 9),
+    "feedback:survey_send": ("officer", 10),
+    "feedback:item_list": ("pem", 6),
+    "feedback:item_detail": ("officer", 7),
+    "feedback:you_said_we_did": ("pem", 6),
+    "feedback:evaluation_form": ("anonymous", 2),
+    "feedback:survey_form": ("anonymous", 2),
+    "feedback:portal_evaluations": ("provider", 6),
+    "feedback:portal_evaluation": ("provider", 5),
+    "feedback:portal_you_said_we_did": ("provider", 7),
 }
 
 #: API path -> (role, query budget).
@@ -94,4 +109,6 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/actions/{meeting_action}": ("officer", 3),
     "/api/groups/{group}": ("officer", 12),
     "/api/groups/{group}/meetings": ("officer", 11),
+    "/api/surveys": ("officer", 3),
+    "/api/you-said-we-did": ("provider", 4),
 }

@@ -479,6 +479,118 @@ def _grow_meetings(world: World, factor: int) -> None:
         notes.publish_and_send(actor=pem, meeting=other)
 
 
+def _feedback(world: World) -> None:
+    """A held meeting of the world group with attendance, evaluations (one of the provider
+    user's, unanswered), outcomes, a sent survey with a response, and feedback done."""
+    from django.utils import timezone
+
+    from engage.feedback import services
+    from engage.feedback.models import EvaluationInvitation, FeedbackSource, SurveyInvitation
+    from tests.feedback.factories import answer, attended, held_meeting, registered_contacts
+
+    officer = world.users["officer"]
+    meeting = held_meeting(world.objects["group"], day="2026-03-12", lead_officer=officer.officer)
+    contacts = registered_contacts(meeting.activity, 3)
+    attended(meeting.activity, contacts, 2)
+    for invitation in _invite(meeting.activity):
+        answer(invitation, 4, **{"what-worked": "Talking"})
+    world.objects["meeting"] = meeting
+    world.objects["evaluated_activity"] = meeting.activity
+    world.objects["evaluation_invitation"] = EvaluationInvitation.objects.create(
+        activity=meeting.activity, contact=world.objects["contact_a"], created_at=timezone.now()
+    )
+    survey = services.create_survey(
+        actor=officer,
+        title="World survey",
+        closes_on=timezone.localdate() + timezone.timedelta(days=30),
+        questions=[
+            services.QuestionInput("Rate us", "rating"),
+            services.QuestionInput("Want?", "multiple", True, ("Meetings", "Events")),
+            services.QuestionInput("Else?", "text", False),
+        ],
+    )
+    services.send_survey(actor=officer, survey=survey)
+    world.objects["survey"] = survey
+    world.objects["survey_invitation"] = SurveyInvitation.objects.get(
+        survey=survey, contact=world.objects["contact_a"]
+    )
+    _answer_survey(survey, exclude=world.objects["survey_invitation"].pk)
+    item = services.create_feedback_item(
+        actor=officer,
+        text="World feedback",
+        source=FeedbackSource.FORUM,
+        group=world.objects["group"],
+    )
+    services.turn_into_action(actor=officer, item=item, title="Act", owner=None, due_on=None)
+    services.record_we_did(actor=officer, item=item, outcome="Done it")
+    world.objects["feedback_item"] = item
+    services.create_feedback_item(
+        actor=officer, text="World feedback to triage", source=FeedbackSource.EVALUATION
+    )
+
+
+def _invite(activity: Any) -> list[Any]:
+    from engage.feedback import services
+    from engage.feedback.models import EvaluationInvitation
+
+    services.send_evaluations(activity_id=activity.pk)
+    return list(EvaluationInvitation.objects.filter(activity=activity))
+
+
+def _answer_survey(survey: Any, exclude: int | None = None) -> None:
+    from engage.feedback import services
+
+    questions = list(survey.questions.all())
+    for invitation in survey.invitations.filter(used=False).exclude(pk=exclude):
+        services.submit_survey_response(
+            token=invitation.token,
+            answers={questions[0].pk: 3, questions[1].pk: ["Events"], questions[2].pk: "More"},
+        )
+
+
+def _grow_feedback(world: World, factor: int) -> None:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from engage.feedback import services
+    from engage.feedback.models import EvaluationInvitation, FeedbackSource
+    from tests.feedback.factories import answer, attended, held_meeting, registered_contacts
+
+    officer = world.users["officer"]
+    for n in range(factor):
+        day = (date(2025, 1, 6) + timedelta(days=14 * n)).isoformat()
+        meeting = held_meeting(world.objects["group"], day=day, lead_officer=officer.officer)
+        contacts = registered_contacts(meeting.activity, 3)
+        attended(meeting.activity, contacts, 2)
+        for invitation in _invite(meeting.activity):
+            answer(invitation, 1 + n % 5)
+        EvaluationInvitation.objects.create(
+            activity=meeting.activity, contact=world.objects["contact_a"], created_at=timezone.now()
+        )
+        survey = services.create_survey(
+            actor=officer,
+            title=f"World survey {n}",
+            closes_on=timezone.localdate() + timedelta(days=30),
+            questions=[services.QuestionInput("Rate us", "rating")],
+        )
+        services.send_survey(actor=officer, survey=survey)
+        item = services.create_feedback_item(
+            actor=officer,
+            text=f"Feedback {n}",
+            source=FeedbackSource.SURVEY,
+            group=world.objects["group"],
+        )
+        services.turn_into_action(actor=officer, item=item, title="Act", owner=None, due_on=None)
+        services.record_we_did(actor=officer, item=item, outcome=f"Did {n}")
+        services.create_feedback_item(actor=officer, text=f"New {n}", source=FeedbackSource.FORUM)
+    # More responses to the world survey: new contacts in its audience, invited and answering.
+    for _ in range(factor):
+        ContactFactory(provider=world.objects["provider_b"], email_consent=True)
+    services.send_survey(actor=officer, survey=world.objects["survey"])
+    _answer_survey(world.objects["survey"], exclude=world.objects["survey_invitation"].pk)
+
+
 def _tokens(world: World) -> None:
     for role, user in world.users.items():
         world.tokens[role] = create_token(user=user, name="world")[1]
@@ -493,6 +605,7 @@ APP_WORLDS: tuple[tuple[Callable[[World], None], Callable[[World, int], None] | 
     (_engagement, _grow_engagement),
     (_enquiries, _grow_enquiries),
     (_groups, _grow_groups),
+    (_feedback, _grow_feedback),
     (_tokens, None),
 )
 

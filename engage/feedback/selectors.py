@@ -1,0 +1,601 @@
+"""Reads of the feedback app, each in a fixed number of queries.
+
+The groups standards panel calls ``evaluations_by_meeting`` and ``jadedness``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from engage.engagement.models import Activity, Attendance, Registration
+from engage.feedback.models import (
+    USEFULNESS_KEY,
+    EvaluationAnswer,
+    EvaluationInvitation,
+    EvaluationQuestion,
+    FeedbackItem,
+    OutcomeResult,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestionKind,
+)
+from engage.groups.models import ActionStatus, EngagementGroup, Meeting
+
+HELD_STATUSES = (Activity.Status.HELD, Activity.Status.EVALUATED, Activity.Status.CLOSED)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- Evaluations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    """The evaluation figures of one meeting (or activity)."""
+
+    invitations: int
+    responses: int
+    mean_usefulness: float | None
+
+    @property
+    def response_rate(self) -> float | None:
+        """Percentage of invitations answered, to one decimal place; None when none sent."""
+        return _rate(self.responses, self.invitations)
+
+
+def evaluations_by_activity(activity_ids: Iterable[int]) -> dict[int, EvaluationSummary]:
+    """activity id -> invitations sent, responses, mean usefulness (two queries)."""
+    ids = list(activity_ids)
+    counts = {
+        row["activity_id"]: row
+        for row in EvaluationInvitation.objects.filter(activity_id__in=ids)
+        .values("activity_id")
+        .annotate(sent=Count("pk"), answered=Count("responded_at"))
+    }
+    means = {
+        row["response__activity_id"]: row["mean"]
+        for row in EvaluationAnswer.objects.filter(
+            response__activity_id__in=ids, question__key=USEFULNESS_KEY, score__isnull=False
+        )
+        .values("response__activity_id")
+        .annotate(mean=Avg("score"))
+    }
+    return {
+        pk: EvaluationSummary(
+            invitations=counts[pk]["sent"] if pk in counts else 0,
+            responses=counts[pk]["answered"] if pk in counts else 0,
+            mean_usefulness=round(float(means[pk]), 2) if means.get(pk) is not None else None,
+        )
+        for pk in ids
+    }
+
+
+def evaluations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, EvaluationSummary]:
+    """meeting id -> invitations sent, responses and mean usefulness (three queries)."""
+    activity_of = dict(
+        Meeting.objects.filter(pk__in=list(meeting_ids)).values_list("pk", "activity_id")
+    )
+    by_activity = evaluations_by_activity(activity_of.values())
+    return {meeting: by_activity[activity] for meeting, activity in activity_of.items()}
+
+
+@dataclass
+class QuestionResult:
+    question: EvaluationQuestion
+    #: Scale questions: (label, how many, None) from the highest score down.
+    counts: list[tuple[str, int, None]] = field(default_factory=list)
+    answered: int = 0
+    mean: float | None = None
+    texts: list[str] = field(default_factory=list)
+    #: Free-text questions: (answer id, text), so an officer can record one as feedback.
+    text_answers: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def chart(self) -> dict[str, Any]:
+        return {
+            "labels": [label for label, _, _ in self.counts],
+            "values": [n for _, n, _ in self.counts],
+            "label": "Responses",
+        }
+
+
+@dataclass
+class ActivityResults:
+    activity: Activity
+    summary: EvaluationSummary
+    questions: list[QuestionResult]
+    outcomes: list[tuple[int, str, OutcomeResult | None]]
+
+
+def activity_results(activity: Activity) -> ActivityResults:
+    """Each question's answers counted (and the mean of scales), the response rate, and the
+    organiser's verdict on each outcome sought."""
+    from engage.feedback.services import outcome_lines
+
+    summary = evaluations_by_activity([activity.pk])[activity.pk]
+    questions = list(EvaluationQuestion.objects.filter(is_active=True))
+    answers = EvaluationAnswer.objects.filter(response__activity=activity).values_list(
+        "pk", "question_id", "score", "text"
+    )
+    by_question: dict[int, list[tuple[int | None, str, int]]] = defaultdict(list)
+    for pk, question_id, score, text in answers:
+        by_question[question_id].append((score, text, pk))
+    results = []
+    for question in questions:
+        rows = by_question.get(question.pk, [])
+        result = QuestionResult(question=question)
+        if question.is_scale:
+            scores = [s for s, _, _ in rows if s is not None]
+            result.counts = [(label, scores.count(v), None) for v, label in question.choices()]
+            result.answered = len(scores)
+            result.mean = round(sum(scores) / len(scores), 2) if scores else None
+        else:
+            result.text_answers = [(pk, t) for _, t, pk in rows if t]
+            result.texts = [t for _, t in result.text_answers]
+            result.answered = len(result.texts)
+        results.append(result)
+    recorded = {r.position: r for r in OutcomeResult.objects.filter(activity=activity)}
+    outcomes = [(n, line, recorded.get(n)) for n, line in enumerate(outcome_lines(activity))]
+    return ActivityResults(activity, summary, results, outcomes)
+
+
+def _count_of(queryset: QuerySet[Any]) -> Any:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("activity_id").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def held_meetings(groups: QuerySet[EngagementGroup] | None = None) -> QuerySet[Meeting]:
+    """Held meetings with attendance and evaluation counts, oldest first (one query)."""
+    meetings = Meeting.objects.filter(activity__status__in=HELD_STATUSES)
+    if groups is not None:
+        meetings = meetings.filter(group__in=groups)
+    activity = OuterRef("activity_id")
+    return (
+        meetings.select_related("activity", "group")
+        .annotate(
+            registered=_count_of(
+                Registration.objects.filter(
+                    activity_id=activity, status=Registration.Status.REGISTERED
+                )
+            ),
+            attended=_count_of(
+                Attendance.objects.filter(
+                    activity_id=activity, kind=Attendance.Kind.CONTACT, attended=True
+                )
+            ),
+            contacts_recorded=_count_of(
+                Attendance.objects.filter(activity_id=activity, kind=Attendance.Kind.CONTACT)
+            ),
+            invited=_count_of(EvaluationInvitation.objects.filter(activity_id=activity)),
+            answered=_count_of(
+                EvaluationInvitation.objects.filter(
+                    activity_id=activity, responded_at__isnull=False
+                )
+            ),
+            usefulness=Subquery(
+                EvaluationAnswer.objects.filter(
+                    response__activity_id=activity,
+                    question__key=USEFULNESS_KEY,
+                    score__isnull=False,
+                )
+                .order_by()
+                .values("response__activity_id")
+                .annotate(mean=Avg("score"))
+                .values("mean")[:1]
+            ),
+        )
+        .order_by("activity__starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MeetingPoint:
+    """One held meeting on a group's trend."""
+
+    meeting_id: int
+    activity_id: int
+    title: str
+    starts_at: Any
+    registered: int
+    attended: int
+    invited: int
+    responses: int
+    mean_usefulness: float | None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Provider contacts who came, as a percentage of those registered (or, when nobody
+        registered, of those recorded as expected)."""
+        return _rate(self.attended, self.registered or self.attended)
+
+    @property
+    def response_rate(self) -> float | None:
+        return _rate(self.responses, self.invited)
+
+
+def meeting_point(meeting: Any) -> MeetingPoint:
+    registered = int(meeting.registered) or int(meeting.contacts_recorded)
+    return MeetingPoint(
+        meeting_id=meeting.pk,
+        activity_id=meeting.activity_id,
+        title=meeting.activity.title,
+        starts_at=meeting.activity.starts_at,
+        registered=registered,
+        attended=int(meeting.attended),
+        invited=int(meeting.invited),
+        responses=int(meeting.answered),
+        mean_usefulness=round(float(meeting.usefulness), 2)
+        if meeting.usefulness is not None
+        else None,
+    )
+
+
+def group_trend(group: EngagementGroup) -> list[MeetingPoint]:
+    """The group's held meetings, oldest first, with attendance and evaluation figures."""
+    return [meeting_point(m) for m in held_meetings(EngagementGroup.objects.filter(pk=group.pk))]
+
+
+def trend_chart(points: list[MeetingPoint]) -> dict[str, Any]:
+    return {
+        "labels": [f"{p.starts_at:%-d %b %Y}" for p in points],
+        "datasets": [
+            {
+                "label": "Mean usefulness (1–5)",
+                "values": [p.mean_usefulness for p in points],
+                "axis": "score",
+            },
+            {
+                "label": "Response rate (%)",
+                "values": [p.response_rate for p in points],
+                "axis": "percent",
+            },
+            {
+                "label": "Attendance rate (%)",
+                "values": [p.attendance_rate for p in points],
+                "axis": "percent",
+            },
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class JadednessSignal:
+    """A group whose attendance or evaluation score fell at each of its last three meetings."""
+
+    group_id: int
+    attendance_falling: bool
+    score_falling: bool
+    points: tuple[MeetingPoint, ...]
+
+    @property
+    def reason(self) -> str:
+        parts = []
+        if self.attendance_falling:
+            rates = " → ".join(f"{p.attendance_rate:g}%" for p in self.points)
+            parts.append(f"attendance fell at each of the last three meetings ({rates})")
+        if self.score_falling:
+            scores = " → ".join(f"{p.mean_usefulness:g}" for p in self.points)
+            parts.append(f"the usefulness score fell at each of the last three ({scores})")
+        return "; ".join(parts).capitalize() + "."
+
+
+def _strictly_falling(values: list[float | None]) -> bool:
+    if len(values) < 3 or any(v is None for v in values):
+        return False
+    known = [float(v) for v in values if v is not None]
+    return all(a > b for a, b in pairwise(known))
+
+
+def signal_from(group_id: int, points: list[MeetingPoint]) -> JadednessSignal | None:
+    """Flag when attendance rate or mean usefulness strictly decreases across the last three
+    held meetings; None otherwise (or with fewer than three)."""
+    last = points[-3:]
+    if len(last) < 3:
+        return None
+    attendance = _strictly_falling([p.attendance_rate for p in last])
+    score = _strictly_falling([p.mean_usefulness for p in last])
+    if not (attendance or score):
+        return None
+    return JadednessSignal(group_id, attendance, score, tuple(last))
+
+
+def jadedness(group: EngagementGroup) -> JadednessSignal | None:
+    """The jadedness signal of one group (one query), or None when it is not flagged."""
+    return signal_from(group.pk, group_trend(group))
+
+
+def jaded_groups() -> list[tuple[EngagementGroup, JadednessSignal]]:
+    """Every flagged group, with its signal (one query)."""
+    by_group: dict[int, list[MeetingPoint]] = defaultdict(list)
+    groups: dict[int, EngagementGroup] = {}
+    for meeting in held_meetings():
+        by_group[meeting.group_id].append(meeting_point(meeting))
+        groups[meeting.group_id] = meeting.group
+    flagged = []
+    for group_id, points in by_group.items():
+        signal = signal_from(group_id, points)
+        if signal is not None:
+            flagged.append((groups[group_id], signal))
+    return sorted(flagged, key=lambda pair: pair[0].name)
+
+
+def awaiting_outcomes() -> QuerySet[Activity]:
+    """Held gatherings whose outcomes sought have no verdict yet, most recent first."""
+    return (
+        Activity.objects.filter(status=Activity.Status.HELD)
+        .exclude(outcomes_sought="")
+        .filter(~Q(pk__in=OutcomeResult.objects.values("activity_id")))
+        .select_related("lead_officer__user")
+        .order_by("-starts_at")
+    )
+
+
+def recent_evaluated_activities() -> QuerySet[Activity]:
+    """Activities with at least one evaluation response, most recent first."""
+    return (
+        Activity.objects.filter(evaluation_invitations__isnull=False)
+        .annotate(
+            invited=Count("evaluation_invitations", distinct=True),
+            answered=Count(
+                "evaluation_invitations",
+                filter=Q(evaluation_invitations__responded_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def evaluable_activity(pk: int) -> Activity:
+    activity = (
+        Activity.objects.select_related("lead_officer__user", "meeting__group")
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404("No such activity")
+    return activity
+
+
+def evaluations_of_contact(contact: Any) -> QuerySet[EvaluationInvitation]:
+    """A provider contact's own evaluation invitations, awaiting first, newest first."""
+    return (
+        EvaluationInvitation.objects.filter(contact=contact)
+        .select_related("activity")
+        .order_by("responded_at", "-activity__starts_at")
+    )
+
+
+def get_evaluation_for_user(user: Any, pk: int) -> EvaluationInvitation:
+    """One of the signed-in provider user's own invitations; 404 for anyone else's."""
+    from engage.portal.access import contact_for
+
+    contact = contact_for(user)
+    invitation = (
+        EvaluationInvitation.objects.select_related("activity", "contact")
+        .filter(pk=pk, contact=contact)
+        .first()
+        if contact is not None
+        else None
+    )
+    if invitation is None:
+        raise Http404("No such evaluation")
+    return invitation
+
+
+# --- Surveys --------------------------------------------------------------------------------
+
+
+def surveys_with_figures() -> QuerySet[Survey]:
+    return Survey.objects.annotate(
+        invited=Count("invitations", distinct=True),
+        answered=Count("responses", distinct=True),
+    ).order_by("-created_at", "-pk")
+
+
+def get_survey(pk: int) -> Survey:
+    survey = (
+        surveys_with_figures()
+        .prefetch_related("questions", "audience_service_types", "audience_localities")
+        .filter(pk=pk)
+        .first()
+    )
+    if survey is None:
+        raise Http404("No such survey")
+    return survey
+
+
+@dataclass
+class SurveyQuestionResult:
+    question: Any
+    answered: int = 0
+    mean: float | None = None
+    #: (label, how many, percentage of those who answered the question)
+    counts: list[tuple[str, int, float | None]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def chart_id(self) -> str:
+        return f"survey-question-{self.question.pk}"
+
+    @property
+    def chart(self) -> dict[str, Any]:
+        return {
+            "labels": [label for label, _, _ in self.counts],
+            "values": [n for _, n, _ in self.counts],
+            "label": "Responses",
+        }
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    invitations: int
+    responses: int
+    questions: list[SurveyQuestionResult]
+
+    @property
+    def response_rate(self) -> float | None:
+        return _rate(self.responses, self.invitations)
+
+
+def audience_text(survey: Survey) -> str:
+    """Who a survey is for, in words (prefetch its service types and localities)."""
+    types = [t.name for t in survey.audience_service_types.all()]
+    localities = [loc.name for loc in survey.audience_localities.all()]
+    levels = [
+        label
+        for chosen, label in (
+            (survey.for_owners, "owners and directors"),
+            (survey.for_managers, "care managers"),
+            (survey.for_workers, "care workers"),
+        )
+        if chosen
+    ]
+    parts = [
+        ", ".join(types) if types else "Every service type",
+        " and ".join(levels) if levels else "every level",
+        ", ".join(localities) if localities else "every locality",
+    ]
+    if survey.tier_one_only:
+        parts.append("Tier One providers only")
+    return "; ".join(parts)
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Each question counted: ratings (counts, mean), choices (counts, share), texts."""
+    questions = list(survey.questions.all())
+    invitations = SurveyInvitation.objects.filter(survey=survey).count()
+    responses = survey.responses.count()
+    by_question: dict[int, list[tuple[int | None, list[str], str]]] = defaultdict(list)
+    for question_id, score, chosen, text in SurveyAnswer.objects.filter(
+        response__survey=survey
+    ).values_list("question_id", "score", "chosen", "text"):
+        by_question[question_id].append((score, chosen or [], text))
+    results = []
+    for question in questions:
+        rows = by_question.get(question.pk, [])
+        result = SurveyQuestionResult(question=question, answered=len(rows))
+        if question.kind == SurveyQuestionKind.RATING:
+            scores = [s for s, _, _ in rows if s is not None]
+            result.counts = [
+                (str(v), scores.count(v), _rate(scores.count(v), len(scores)))
+                for v in (5, 4, 3, 2, 1)
+            ]
+            result.mean = round(sum(scores) / len(scores), 2) if scores else None
+        elif question.has_options:
+            result.counts = [
+                (
+                    option,
+                    sum(1 for _, c, _ in rows if option in c),
+                    _rate(sum(1 for _, c, _ in rows if option in c), len(rows)),
+                )
+                for option in question.options
+            ]
+        else:
+            result.texts = [t for _, _, t in rows if t]
+        results.append(result)
+    return SurveyResults(survey, invitations, responses, results)
+
+
+def survey_rows(survey: Survey) -> tuple[list[str], list[list[Any]]]:
+    """The responses as a table for CSV: one row per response, one column per question. Named
+    surveys add who answered; anonymous ones cannot."""
+    questions = list(survey.questions.all())
+    header = ["Response", "Date"]
+    if not survey.anonymous:
+        header += ["Name", "Provider"]
+    header += [q.text for q in questions]
+    responses = survey.responses.select_related("contact__provider").prefetch_related("answers")
+    rows = []
+    for n, response in enumerate(responses, start=1):
+        answers = {a.question_id: a for a in response.answers.all()}
+        row: list[Any] = [n, response.submitted_on.isoformat()]
+        if not survey.anonymous:
+            contact = response.contact
+            row += [contact.name if contact else "", contact.provider.name if contact else ""]
+        for question in questions:
+            answer = answers.get(question.pk)
+            if answer is None:
+                row.append("")
+            elif question.kind == SurveyQuestionKind.RATING:
+                row.append(answer.score)
+            elif question.has_options:
+                row.append("; ".join(answer.chosen))
+            else:
+                row.append(answer.text)
+        rows.append(row)
+    return header, rows
+
+
+def get_survey_invitation(token: str) -> SurveyInvitation:
+    invitation = (
+        SurveyInvitation.objects.select_related("survey")
+        .prefetch_related("survey__questions")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such survey invitation")
+    return invitation
+
+
+# --- Feedback and "you said, we did" --------------------------------------------------------
+
+
+def feedback_items() -> QuerySet[FeedbackItem]:
+    return FeedbackItem.objects.select_related("group", "action__owner__user").prefetch_related(
+        "themes"
+    )
+
+
+def get_feedback_item(pk: int) -> FeedbackItem:
+    item = (
+        feedback_items()
+        .select_related("activity", "enquiry", "action__group")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such feedback")
+    return item
+
+
+def you_said_we_did(group: EngagementGroup | None = None) -> QuerySet[FeedbackItem]:
+    """Feedback whose action is done with an outcome: what providers said, what we did."""
+    items = (
+        FeedbackItem.objects.filter(action__status=ActionStatus.DONE)
+        .exclude(action__outcome="")
+        .select_related("group", "action")
+        .prefetch_related(Prefetch("themes"))
+        .order_by("-action__completed_on", "-pk")
+    )
+    if group is not None:
+        items = items.filter(group=group)
+    return items

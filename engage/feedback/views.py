@@ -1,0 +1,515 @@
+"""Pages of the feedback app: officers' results, surveys and triage; the token forms anyone
+with the link may answer; the portal's evaluations and "you said, we did"."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from engage.accounts.permissions import Capability, capability_required
+from engage.core.http import AuthenticatedHttpRequest
+from engage.core.listing import Column, export_response, paginate
+from engage.feedback import selectors, services
+from engage.feedback.forms import (
+    ActionForm,
+    EvaluationForm,
+    FeedbackItemForm,
+    OutcomesForm,
+    SurveyForm,
+    SurveyResponseForm,
+    TriageForm,
+    WeDidForm,
+)
+from engage.feedback.models import (
+    EvaluationAnswer,
+    EvaluationInvitation,
+    FeedbackItem,
+    FeedbackSource,
+    SurveyInvitation,
+)
+from engage.groups.models import EngagementGroup
+from engage.portal.access import contact_for, require_provider
+
+FEEDBACK = "Feedback"
+
+HOME_SHOWN = 8
+
+
+def _crumbs(*parts: Any) -> list[Any]:
+    return [FEEDBACK, reverse("feedback:home"), *parts]
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Evaluations awaiting outcomes, recent results, surveys, feedback to triage, jaded groups."""
+    return render(
+        request,
+        "feedback/home.html",
+        {
+            "awaiting": list(selectors.awaiting_outcomes()[:HOME_SHOWN]),
+            "recent": list(selectors.recent_evaluated_activities()[:HOME_SHOWN]),
+            "surveys": list(selectors.surveys_with_figures()[:HOME_SHOWN]),
+            "to_triage": list(
+                selectors.feedback_items().filter(status=FeedbackItem.Status.NEW)[:HOME_SHOWN]
+            ),
+            "jaded": selectors.jaded_groups(),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def activity_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One event's evaluation: response rate, each question's answers, outcomes met."""
+    activity = selectors.evaluable_activity(pk)
+    results = selectors.activity_results(activity)
+    return render(
+        request,
+        "feedback/activity_results.html",
+        {"activity": activity, "results": results, "crumbs": _crumbs(activity.title)},
+    )
+
+
+@capability_required(Capability.FEEDBACK_MANAGE)
+def activity_outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The organiser records whether each outcome sought was met."""
+    activity = selectors.evaluable_activity(pk)
+    results = selectors.activity_results(activity)
+    form = OutcomesForm(request.POST or None, outcomes=results.outcomes)
+    back = reverse("feedback:activity_results", args=[activity.pk])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_outcomes(actor=request.user, activity=activity, results=form.results())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Outcomes recorded.")
+            return redirect(back)
+    return render(
+        request,
+        "feedback/form_page.html",
+        {
+            "form": form,
+            "title": "Were the outcomes met?",
+            "caption": activity.title,
+            "intro": "For each outcome the event set out to achieve, say whether it was met."
+            if results.outcomes
+            else "This activity has no outcomes sought written down.",
+            "submit_label": "Save outcomes",
+            "cancel_url": back,
+            "crumbs": _crumbs(activity.title, back, "Outcomes"),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def group_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A group over time: usefulness, response and attendance rates per meeting; jadedness."""
+    group = EngagementGroup.objects.filter(pk=pk).first()
+    if group is None:
+        from django.http import Http404
+
+        raise Http404("No such group")
+    points = selectors.group_trend(group)
+    return render(
+        request,
+        "feedback/group_results.html",
+        {
+            "group": group,
+            "points": points,
+            "chart": selectors.trend_chart(points),
+            "signal": selectors.signal_from(group.pk, points),
+            "yswd": list(selectors.you_said_we_did(group)[:10]),
+            "crumbs": _crumbs(group.name),
+        },
+    )
+
+
+# --- Evaluation forms -----------------------------------------------------------------------
+
+
+def _evaluation_page(
+    request: HttpRequest, invitation: EvaluationInvitation, *, portal: bool
+) -> HttpResponse:
+    questions = services.active_questions()
+    context: dict[str, Any] = {"invitation": invitation, "activity": invitation.activity}
+    context["portal"] = portal
+    if invitation.has_responded:
+        return render(request, "feedback/evaluation_done.html", {**context, "already": True})
+    form = EvaluationForm(request.POST or None, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_evaluation(token=invitation.token, answers=form.answers())
+        except services.AlreadyResponded:
+            return render(
+                request,
+                "feedback/evaluation_done.html",
+                {**context, "already": True},
+                status=409,
+            )
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, messages_)
+        else:
+            return render(request, "feedback/evaluation_done.html", {**context, "already": False})
+    return render(request, "feedback/evaluation_form.html", {**context, "form": form})
+
+
+@login_not_required
+def evaluation_form(request: HttpRequest, token: str) -> HttpResponse:
+    """The evaluation at its emailed link: no sign-in; the token is the key."""
+    invitation = (
+        EvaluationInvitation.objects.select_related("activity", "contact")
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        return render(request, "feedback/link_not_found.html", status=404)
+    return _evaluation_page(request, invitation, portal=False)
+
+
+@capability_required(Capability.PORTAL_USE)
+def portal_evaluations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in provider user's own evaluations: awaiting and sent."""
+    require_provider(request.user)
+    contact = contact_for(request.user)
+    return render(
+        request,
+        "feedback/portal_evaluations.html",
+        {"page": paginate(request, selectors.evaluations_of_contact(contact))},
+    )
+
+
+@capability_required(Capability.PORTAL_USE)
+def portal_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One of the user's own evaluations, in the portal (404 for anyone else's)."""
+    invitation = selectors.get_evaluation_for_user(request.user, pk)
+    return _evaluation_page(request, invitation, portal=True)
+
+
+# --- Surveys --------------------------------------------------------------------------------
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "feedback/survey_list.html",
+        {"page": paginate(request, selectors.surveys_with_figures()), "crumbs": _crumbs("Surveys")},
+    )
+
+
+@capability_required(Capability.FEEDBACK_MANAGE)
+def survey_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey = services.create_survey(
+                actor=request.user,
+                title=data["title"],
+                introduction=data["introduction"],
+                anonymous=data["anonymous"],
+                closes_on=data["closes_on"],
+                questions=data["questions"],
+                service_types=data["service_types"],
+                localities=data["localities"],
+                levels=data["levels"],
+                tier_one_only=data["tier_one_only"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Survey saved as a draft. Check it, then send it.")
+            return redirect("feedback:survey_detail", pk=survey.pk)
+    return render(
+        request,
+        "feedback/form_page.html",
+        {
+            "form": form,
+            "title": "Build a survey",
+            "submit_label": "Save as draft",
+            "cancel_url": reverse("feedback:survey_list"),
+            "crumbs": _crumbs("Surveys", reverse("feedback:survey_list"), "Build a survey"),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A survey's audience, questions and results (charts with a table beside each)."""
+    survey = selectors.get_survey(pk)
+    return render(
+        request,
+        "feedback/survey_detail.html",
+        {
+            "survey": survey,
+            "results": selectors.survey_results(survey),
+            "audience": selectors.audience_text(survey),
+            "crumbs": _crumbs("Surveys", reverse("feedback:survey_list"), survey.title),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_MANAGE)
+def survey_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Check, then send a survey to its audience."""
+    survey = selectors.get_survey(pk)
+    back = reverse("feedback:survey_detail", args=[survey.pk])
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            sent = services.send_survey(actor=request.user, survey=survey)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, f"Survey sent to {sent} people.")
+        return redirect(back)
+    from engage.market.audience import reach
+
+    figures = reach(survey.audience())
+    return render(
+        request,
+        "core/confirm_page.html",
+        {
+            "title": f"Send “{survey.title}”?",
+            "consequences": [
+                f"{figures.emailable} people at {figures.providers} providers will get an email "
+                "with their own link.",
+                "Responses are anonymous." if survey.anonymous else "You will see who answered.",
+                f"It closes on {survey.closes_on:%-d %B %Y}.",
+            ],
+            "confirm_label": "Send the survey",
+            "cancel_url": back,
+            "crumbs": _crumbs(
+                "Surveys", reverse("feedback:survey_list"), survey.title, back, "Send"
+            ),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def survey_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The responses as CSV, one row per response."""
+    survey = selectors.get_survey(pk)
+    header, rows = selectors.survey_rows(survey)
+    columns = [Column(h, operator.itemgetter(i)) for i, h in enumerate(header)]
+    return export_response(  # type: ignore[return-value]
+        "csv", filename_stem=f"survey-{survey.pk}", columns=columns, rows=rows
+    )
+
+
+@login_not_required
+def survey_form(request: HttpRequest, token: str) -> HttpResponse:
+    """A survey at its emailed link: no sign-in; the token answers once."""
+    invitation = SurveyInvitation.objects.select_related("survey").filter(token=token).first()
+    if invitation is None:
+        return render(request, "feedback/link_not_found.html", status=404)
+    survey = invitation.survey
+    context: dict[str, Any] = {"survey": survey}
+    if invitation.used:
+        return render(request, "feedback/survey_done.html", {**context, "already": True})
+    if not services.is_open(survey):
+        return render(request, "feedback/survey_done.html", {**context, "closed": True})
+    form = SurveyResponseForm(request.POST or None, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_survey_response(token=token, answers=form.answers())
+        except services.SurveyAlreadyAnswered:
+            return render(
+                request, "feedback/survey_done.html", {**context, "already": True}, status=409
+            )
+        except services.SurveyClosed:
+            return render(request, "feedback/survey_done.html", {**context, "closed": True})
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, messages_)
+        else:
+            return render(request, "feedback/survey_done.html", context)
+    return render(request, "feedback/survey_form.html", {**context, "form": form})
+
+
+# --- Feedback items -------------------------------------------------------------------------
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "new")
+    items = selectors.feedback_items()
+    if show in FeedbackItem.Status.values:
+        items = items.filter(status=show)
+    else:
+        show = "all"
+    theme = request.GET.get("theme", "")
+    if theme:
+        items = items.filter(themes__slug=theme)
+    from engage.feedback.models import Theme
+
+    return render(
+        request,
+        "feedback/item_list.html",
+        {
+            "page": paginate(request, items),
+            "show": show,
+            "theme": theme,
+            "themes": list(Theme.objects.all()),
+            "statuses": FeedbackItem.Status.choices,
+            "crumbs": _crumbs("Feedback from providers"),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_MANAGE)
+def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # From an evaluation's free-text answer (``?answer=<id>``): prefilled and linked to it.
+    answer_id = request.GET.get("answer", "")
+    source_answer = (
+        EvaluationAnswer.objects.select_related("response__activity__meeting", "response__activity")
+        .filter(pk=int(answer_id))
+        .first()
+        if answer_id.isdigit() and len(answer_id) < 19
+        else None
+    )
+    initial: dict[str, Any] = {}
+    if source_answer is not None:
+        activity = source_answer.response.activity
+        meeting = getattr(activity, "meeting", None)
+        initial = {
+            "text": source_answer.text,
+            "source": FeedbackSource.EVALUATION,
+            "received_on": source_answer.response.submitted_at.date(),
+            "group": meeting.group_id if meeting is not None else None,
+        }
+    form = FeedbackItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item = services.create_feedback_item(
+            actor=request.user,
+            text=data["text"],
+            source=data["source"],
+            received_on=data["received_on"],
+            group=data["group"],
+            themes=data["themes"],
+            evaluation_answer=source_answer,
+            activity=source_answer.response.activity if source_answer is not None else None,
+        )
+        messages.success(request, "Feedback recorded.")
+        return redirect("feedback:item_detail", pk=item.pk)
+    return render(
+        request,
+        "feedback/form_page.html",
+        {
+            "form": form,
+            "title": "Record feedback",
+            "submit_label": "Record feedback",
+            "cancel_url": reverse("feedback:item_list"),
+            "crumbs": _crumbs(
+                "Feedback from providers", reverse("feedback:item_list"), "Record feedback"
+            ),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One item: triage (themes, group), turn it into an action, record what we did."""
+    item = selectors.get_feedback_item(pk)
+    from engage.accounts.permissions import has_capability
+
+    may_manage = has_capability(request.user, Capability.FEEDBACK_MANAGE)
+    triage = TriageForm(item=item)
+    action_form = ActionForm(initial={"title": ""})
+    we_did = WeDidForm()
+    if request.method == "POST":
+        if not may_manage:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Your role cannot build surveys and turn feedback into actions.")
+        step = request.POST.get("step")
+        try:
+            if step == "triage":
+                triage = TriageForm(request.POST, item=item)
+                if triage.is_valid():
+                    services.update_feedback_item(
+                        actor=request.user,
+                        item=item,
+                        themes=triage.cleaned_data["themes"],
+                        group=triage.cleaned_data["group"],
+                        noted=triage.cleaned_data["noted"],
+                    )
+                    messages.success(request, "Feedback updated.")
+                    return redirect("feedback:item_detail", pk=item.pk)
+            elif step == "action":
+                action_form = ActionForm(request.POST)
+                if action_form.is_valid():
+                    services.turn_into_action(
+                        actor=request.user,
+                        item=item,
+                        title=action_form.cleaned_data["title"],
+                        owner=action_form.cleaned_data["owner"],
+                        due_on=action_form.cleaned_data["due_on"],
+                    )
+                    messages.success(request, "Action created.")
+                    return redirect("feedback:item_detail", pk=item.pk)
+            elif step == "done":
+                we_did = WeDidForm(request.POST)
+                if we_did.is_valid():
+                    services.record_we_did(
+                        actor=request.user, item=item, outcome=we_did.cleaned_data["outcome"]
+                    )
+                    messages.success(request, "Done: it now shows on “you said, we did”.")
+                    return redirect("feedback:item_detail", pk=item.pk)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+    return render(
+        request,
+        "feedback/item_detail.html",
+        {
+            "item": item,
+            "may_manage": may_manage,
+            "triage": triage,
+            "action_form": action_form,
+            "we_did": we_did,
+            "crumbs": _crumbs(
+                "Feedback from providers", reverse("feedback:item_list"), f"Feedback {item.pk}"
+            ),
+        },
+    )
+
+
+def _yswd_context(request: HttpRequest) -> dict[str, Any]:
+    group_id = request.GET.get("group", "")
+    group = EngagementGroup.objects.filter(pk=int(group_id)).first() if group_id.isdigit() else None
+    groups = (
+        EngagementGroup.objects.filter(feedback_items__action__status="done")
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "page": paginate(request, selectors.you_said_we_did(group)),
+        "group": group,
+        "groups": list(groups),
+    }
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def you_said_we_did(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = _yswd_context(request)
+    return render(
+        request,
+        "feedback/you_said_we_did.html",
+        {**context, "crumbs": _crumbs("You said, we did"), "portal": False},
+    )
+
+
+@capability_required(Capability.PORTAL_USE)
+def portal_you_said_we_did(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_provider(request.user)
+    return render(
+        request, "feedback/you_said_we_did.html", {**_yswd_context(request), "portal": True}
+    )
