@@ -494,7 +494,7 @@ def _feedback(world: World) -> None:
     attended(meeting.activity, contacts, 2)
     for invitation in _invite(meeting.activity):
         answer(invitation, 4, **{"what-worked": "Talking"})
-    world.objects["meeting"] = meeting
+    world.objects["evaluated_meeting"] = meeting
     world.objects["evaluated_activity"] = meeting.activity
     world.objects["evaluation_invitation"] = EvaluationInvitation.objects.create(
         activity=meeting.activity, contact=world.objects["contact_a"], created_at=timezone.now()
