@@ -24,6 +24,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("engage.engagement.demo.seed", "venues, activities and registrations"),
     ("engage.enquiries.demo.seed", "enquiries, their threads and history"),
     ("engage.groups.demo.seed", "engagement groups, terms of reference and maturity"),
+    ("engage.planner.demo.seed", "year planner data: team capacity, leave, school holidays"),
 )
 
 FIRST_NAMES = [
