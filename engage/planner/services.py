@@ -550,8 +550,9 @@ def accept_plan(*, actor: User, run: PlanRun) -> list[Meeting]:
     accepted with the reason "Accepted in year plan #N", approved and published as ``actor``
     (the PEM). The run row is locked and marked accepted in the same transaction, so a second
     acceptance (a double click, a retry) returns the meetings already made and creates none.
-    If any meeting would clash (the calendar changed since the run), nothing is created and
-    `PlanError` lists the clashes.
+    If any meeting would clash (the calendar changed since the run) or cannot be approved
+    (its group's details leave the design checklist incomplete), nothing is created and
+    `PlanError` lists why.
     """
     require(actor, Capability.PLANNER_USE)
     require(actor, Capability.ACTIVITY_APPROVE)
@@ -589,12 +590,21 @@ def accept_plan(*, actor: User, run: PlanRun) -> list[Meeting]:
                 engagement_services.accept_warning(
                     actor=actor, activity=activity, clash_key=warning.key, reason=reason
                 )
+            gaps = engagement_services.approval_problems(activity)
+            if gaps:
+                problems += [f"{activity.title}: {gap}" for gap in gaps]
+                continue
             engagement_services.approve_activity(actor=actor, activity=activity)
             engagement_services.publish_activity(actor=actor, activity=activity)
             proposal.meeting = meeting
         if problems:
             raise PlanError(
-                ["The calendar has changed since this plan was made; run it again.", *problems]
+                [
+                    "Nothing was published. Put these right (the calendar may have changed "
+                    "since the plan was made, or a group's details are incomplete), then plan "
+                    "again.",
+                    *sorted(set(problems)),
+                ]
             )
         ProposedMeeting.objects.bulk_update([p for p, _ in made], ["meeting"])
         locked.accepted_at, locked.accepted_by = timezone.now(), actor
