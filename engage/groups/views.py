@@ -108,7 +108,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
     rows = list(page.object_list)
     page.object_list = rows
     for group in rows:
-        group.meetings = meeting_figures(group)
+        group.figures = meeting_figures(group)
     totals = selectors.register().aggregate(
         groups=Count("pk", filter=~Q(status=GroupStatus.CLOSED)),
         without_terms=Count(

@@ -54,6 +54,11 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:group_detail": ("pem", 9),
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
+    "planner:plan": ("pem", 5),
+    "planner:run_detail": ("pem", 7),
+    "planner:run_progress": ("pem", 3),
+    "planner:run_accept": ("pem", 6),
+    "planner:data": ("pem", 8),
 }
 
 #: API path -> (role, query budget).
@@ -71,4 +76,5 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/enquiries": ("officer", 4),
     "/api/enquiries?page_size=200": ("provider", 5),
     "/api/groups": ("officer", 4),
+    "/api/planner/runs/{plan_run}": ("pem", 5),
 }

@@ -27,16 +27,19 @@ def _measure(world: World) -> dict[str, tuple[int, int]]:
             clients[role] = Client()
             if role != "anonymous":
                 clients[role].force_login(world.users[role])
-        rule = TABLE[name]
-        url = reverse(name, kwargs=rule.kwargs(world, role) if rule.kwargs else {})
+        url_name = name.split("#")[0]
+        rule = TABLE[url_name]
+        url = reverse(url_name, kwargs=rule.kwargs(world, role) if rule.kwargs else {})
         url += f"?{rule.query(world)}" if rule.query else ""
         clients[role].get(url)  # warm caches (content types, sessions) so both sizes compare alike
         results[name] = _count(clients[role], url)
     api = Client()
-    for path, (role, _) in API_BUDGETS.items():
+    ids = {name: obj.pk for name, obj in world.objects.items() if hasattr(obj, "pk")}
+    for key, (role, _) in API_BUDGETS.items():
         headers = {} if role == "anonymous" else {"Authorization": f"Bearer {world.tokens[role]}"}
+        path = key.split("#")[0].format_map(ids)
         api.get(path, headers=headers)
-        results[path] = _count(api, path, headers)
+        results[key] = _count(api, path, headers)
     return results
 
 
