@@ -127,7 +127,9 @@ def create_run(request: HttpRequest, payload: PlanRunIn) -> Status[PlanRunOut]:
     return Status(201, _out(selectors.get_run(run.pk)))
 
 
-@router.get("/planner/runs/{int:run_id}", response={200: PlanRunOut, 404: ErrorOut, **COMMON_ERRORS})
+@router.get(
+    "/planner/runs/{int:run_id}", response={200: PlanRunOut, 404: ErrorOut, **COMMON_ERRORS}
+)
 def get_run(request: HttpRequest, run_id: PathId) -> PlanRunOut:
     """A run's status, progress, solver verdict, costs in words and proposed meetings."""
     require(request.user, Capability.PLANNER_USE)

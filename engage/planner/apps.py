@@ -17,5 +17,7 @@ class PlannerConfig(AppConfig):
         auditlog.register(models.TeamLeave)
         auditlog.register(models.SchoolHoliday)
         auditlog.register(models.PlannerSettings)
-        auditlog.register(models.PlanRun, m2m_fields={"groups"}, exclude_fields=["progress", "stage"])
+        auditlog.register(
+            models.PlanRun, m2m_fields={"groups"}, exclude_fields=["progress", "stage"]
+        )
         auditlog.register(models.PlanPin)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from engage.council.models import Team
 from engage.groups.models import EngagementGroup
-from engage.planner.models import PlannerSettings, PlanRun, ProposedMeeting, SchoolHoliday, TeamLeave
+from engage.planner.models import (
+    PlannerSettings,
+    PlanRun,
+    ProposedMeeting,
+    SchoolHoliday,
+    TeamLeave,
+)
 from engage.planner.services import pin_problems
 
 
@@ -36,9 +42,8 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, groups: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        field = self.fields["groups"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = groups
+        choice = cast(forms.ModelMultipleChoiceField, self.fields["groups"])  # type: ignore[type-arg]
+        choice.queryset = groups
 
     def clean_start(self) -> date:
         start: date = self.cleaned_data["start"]
@@ -64,8 +69,7 @@ class PinForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.run = run
         self.by_id = {p.pk: p for p in proposals}
-        field = self.fields["proposal"]
-        assert isinstance(field, forms.TypedChoiceField)
+        field = cast(forms.TypedChoiceField, self.fields["proposal"])
         field.choices = [("", "Choose a meeting")] + [
             (
                 p.pk,
@@ -87,10 +91,9 @@ class PinForm(forms.Form):
         if cleaned.get("unpin"):
             cleaned["day"] = None
             return cleaned
-        day: date | None = cleaned.get("day") or proposal.starts_at.date()
         if "day" in self.errors:
             return cleaned
-        assert day is not None
+        day: date = cleaned.get("day") or proposal.starts_at.date()
         for problem in pin_problems(run=self.run, group=proposal.group, day=day):
             self.add_error("day", problem)
         cleaned["day"] = day
@@ -140,8 +143,7 @@ class TeamLeaveForm(_DateRangeMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        team = self.fields["team"]
-        assert isinstance(team, forms.ModelChoiceField)
+        team = cast(forms.ModelChoiceField, self.fields["team"])  # type: ignore[type-arg]
         team.queryset = Team.objects.filter(is_active=True)
         team.error_messages["required"] = "Choose the team"
         self.fields["reason"].error_messages["required"] = "Say why the team is away"

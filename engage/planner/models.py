@@ -191,9 +191,7 @@ class PlanPin(models.Model):
     """A date the PEM fixed for meeting ``index`` (0-based) of a group in a run."""
 
     run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="pins")
-    group = models.ForeignKey(
-        "groups.EngagementGroup", on_delete=models.CASCADE, related_name="+"
-    )
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.CASCADE, related_name="+")
     index = models.PositiveSmallIntegerField()
     day = models.DateField()
 
@@ -208,9 +206,7 @@ class ProposedMeeting(models.Model):
     """A meeting the planner proposes; ``meeting`` is set once the plan is accepted."""
 
     run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="proposals")
-    group = models.ForeignKey(
-        "groups.EngagementGroup", on_delete=models.CASCADE, related_name="+"
-    )
+    group = models.ForeignKey("groups.EngagementGroup", on_delete=models.CASCADE, related_name="+")
     index = models.PositiveSmallIntegerField(help_text="0-based position in the group's series.")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

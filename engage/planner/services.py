@@ -135,7 +135,9 @@ def spacing_weeks(frequency_target: int) -> tuple[int, int]:
     return low, high
 
 
-def meetings_in_horizon(groups: Iterable[EngagementGroup], start: date, end: date) -> dict[int, int]:
+def meetings_in_horizon(
+    groups: Iterable[EngagementGroup], start: date, end: date
+) -> dict[int, int]:
     """Meetings already on the calendar (submitted or later, not cancelled) per group."""
     ids = [g.pk for g in groups]
     counts: dict[int, int] = dict.fromkeys(ids, 0)
@@ -150,9 +152,7 @@ def meetings_in_horizon(groups: Iterable[EngagementGroup], start: date, end: dat
     return counts
 
 
-def series_plans(
-    groups: Sequence[EngagementGroup], start: date, months: int
-) -> list[SeriesPlan]:
+def series_plans(groups: Sequence[EngagementGroup], start: date, months: int) -> list[SeriesPlan]:
     """What each group needs in the horizon (one query for the meetings already there)."""
     end = horizon_end(start, months)
     already = meetings_in_horizon(groups, start, end)
@@ -290,9 +290,7 @@ def build_problem(
                 expected_attendance=EXPECTED_ATTENDANCE.get(
                     GroupKind(group.kind), DEFAULT_EXPECTED_ATTENDANCE
                 ),
-                pinned={
-                    i: d for i, d in pinned.get(group.pk, {}).items() if 0 <= i < plan.to_plan
-                },
+                pinned={i: d for i, d in pinned.get(group.pk, {}).items() if 0 <= i < plan.to_plan},
             )
         )
     slots, _ = candidate_slots(
@@ -387,9 +385,9 @@ def start_plan_run(
         PlanPin.objects.bulk_create(
             [
                 PlanPin(run=run, group_id=group_id, index=index, day=day)
-                for group_id, index, day in dict(
-                    ((g, i), (g, i, d)) for g, i, d in pins if g in chosen
-                ).values()
+                for group_id, index, day in {
+                    (g, i): (g, i, d) for g, i, d in pins if g in chosen
+                }.values()
             ]
         )
         run_id = run.pk

@@ -27,6 +27,7 @@ from engage.planner.forms import (
 )
 from engage.planner.models import PlanRun, SchoolHoliday, TeamCapacity, TeamLeave
 
+
 def _crumbs(*extra: Any) -> list[Any]:
     return ["Plan the year", reverse("planner:plan"), *extra]
 
@@ -57,11 +58,16 @@ def plan(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             return redirect("planner:run_detail", pk=run.pk)
     chosen = {str(v) for v in (form["groups"].value() or [])}
-    rows = list(groups)
-    for group in rows:
+    rows = []
+    for group in groups:
         low, high = services.spacing_weeks(group.frequency_target)
-        group.spacing = f"{low}–{high} weeks apart"
-        group.checked = str(group.pk) in chosen or (request.method != "POST")
+        rows.append(
+            {
+                "group": group,
+                "spacing": f"{low}–{high} weeks apart",
+                "checked": str(group.pk) in chosen or request.method != "POST",
+            }
+        )
     return render(
         request,
         "planner/plan.html",

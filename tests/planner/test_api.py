@@ -40,7 +40,9 @@ def test_the_pem_starts_a_run_and_reads_its_proposals(
     assert read["status"] == "done" and read["solver_status"] == "optimal"
     assert read["progress"] == 100
     assert len(read["proposals"]) == 10
-    assert {p["group"]["name"] for p in read["proposals"]} == {g.name for g in planning_world["groups"]}
+    assert {p["group"]["name"] for p in read["proposals"]} == {
+        g.name for g in planning_world["groups"]
+    }
     assert read["gap"] == 0.0
 
 
@@ -56,7 +58,9 @@ def test_a_pin_on_a_bank_holiday_comes_back_explained(
         {
             "group_ids": [planning_world["working"].pk],
             "start": start.isoformat(),
-            "pins": [{"group_id": planning_world["working"].pk, "index": 0, "day": holiday.isoformat()}],
+            "pins": [
+                {"group_id": planning_world["working"].pk, "index": 0, "day": holiday.isoformat()}
+            ],
         },
         content_type="application/json",
     ).json()
@@ -66,7 +70,9 @@ def test_a_pin_on_a_bank_holiday_comes_back_explained(
     assert read["conflicts"] and read["proposals"] == []
 
 
-def test_unknown_groups_and_past_starts_are_refused(pem: Any, planning_world: dict[str, Any]) -> None:
+def test_unknown_groups_and_past_starts_are_refused(
+    pem: Any, planning_world: dict[str, Any]
+) -> None:
     client = _client(pem)
     unknown = client.post(
         "/api/planner/runs",

@@ -17,11 +17,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _date(prefix: str, day: date) -> dict[str, str]:
-    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+    return {
+        f"{prefix}_0": str(day.day),
+        f"{prefix}_1": str(day.month),
+        f"{prefix}_2": str(day.year),
+    }
 
 
 def _plan(client: Any, world: dict[str, Any], start: date, **extra: Any) -> PlanRun:
-    with_commit = {"groups": [g.pk for g in world["groups"]], **_date("start", start), "months": "12"}
+    with_commit = {
+        "groups": [g.pk for g in world["groups"]],
+        **_date("start", start),
+        "months": "12",
+    }
     response = client.post(reverse("planner:plan"), {**with_commit, **extra})
     assert response.status_code == 302, response.content.decode()[:2000]
     run = PlanRun.objects.latest("pk")
@@ -71,7 +79,7 @@ def test_plan_review_pin_and_accept_end_to_end(
     assert "Proposed dates by group" in page
     assert "The best possible plan" in page
     assert "Accept and publish these dates" in page
-    assert page.count("<h3 class=\"govuk-heading-m\"") == 3
+    assert page.count('<h3 class="govuk-heading-m"') == 3
 
     # The progress panel is finished: htmx is told to reload the page.
     progress = client.get(reverse("planner:run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")

@@ -59,7 +59,15 @@ def test_a_run_stores_proposals_that_pass_the_validator(
     )
     verdict = check(
         problem,
-        Plan(meetings=meetings, costs=(), objective=0, best_bound=0, gap=0, status="unknown", seconds=0),
+        Plan(
+            meetings=meetings,
+            costs=(),
+            objective=0,
+            best_bound=0,
+            gap=0,
+            status="unknown",
+            seconds=0,
+        ),
     )
     assert verdict.ok, verdict.hard_violations
     assert verdict.soft_cost == run.objective
@@ -102,7 +110,11 @@ def test_a_pin_on_a_weekend_or_outside_the_plan_is_refused_in_words(
         rerun_with_pin(actor=pem, run=run, group=planning_world["north"], index=0, day=saturday)
     with pytest.raises(PlanError, match="the period this plan covers"):
         rerun_with_pin(
-            actor=pem, run=run, group=planning_world["north"], index=0, day=start - timedelta(days=1)
+            actor=pem,
+            run=run,
+            group=planning_world["north"],
+            index=0,
+            day=start - timedelta(days=1),
         )
 
 

@@ -86,9 +86,7 @@ def test_calendar_holidays_capacity_and_leave_are_translated(
     TeamLeave.objects.create(
         team=teams["commissioning"], first_day=day, last_day=day + timedelta(days=2), reason="Away"
     )
-    SchoolHoliday.objects.create(
-        name="Half term", first_day=day, last_day=day + timedelta(days=4)
-    )
+    SchoolHoliday.objects.create(name="Half term", first_day=day, last_day=day + timedelta(days=4))
     problem = build_problem(groups=planning_world["groups"], start=start)
     keys = {f.key for f in problem.fixed}
     assert f"activity-{event.pk}" in keys
@@ -111,5 +109,7 @@ def test_pins_go_to_their_series_and_out_of_range_pins_are_dropped(
 ) -> None:
     forum = planning_world["north"]
     day = weekday_on_or_after(start + timedelta(days=40), 2)
-    problem = build_problem(groups=[forum], start=start, pins=[(forum.pk, 1, day), (forum.pk, 9, day)])
+    problem = build_problem(
+        groups=[forum], start=start, pins=[(forum.pk, 1, day), (forum.pk, 9, day)]
+    )
     assert dict(problem.series[0].pinned) == {1: day}
