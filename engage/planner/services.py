@@ -492,8 +492,67 @@ def execute_plan_run(*, run_id: int) -> bool:
     return True
 
 
+def _venue_preferences(group_ids: Iterable[int]) -> dict[int, int]:
+    """The venue each group met at most recently (groups without one are left out)."""
+    preferred: dict[int, int] = {}
+    rows = (
+        Meeting.objects.filter(group_id__in=list(group_ids), activity__venue__isnull=False)
+        .order_by("group_id", "-activity__starts_at")
+        .values_list("group_id", "activity__venue_id")
+    )
+    for group_id, venue_id in rows:
+        preferred.setdefault(group_id, venue_id)
+    return preferred
+
+
+def assign_venues(
+    proposals: Sequence[ProposedMeeting], needed: dict[int, int], start: date, end: date
+) -> None:
+    """Give each proposal a room: the group's usual venue if it is free and big enough, else
+    the smallest free one that holds ``needed[group_id]`` people; none when all are taken.
+
+    Free means not booked by another proposal or by an activity on the calendar at an
+    overlapping time (the solver chooses days and times; rooms are booked here).
+    """
+    venues = list(
+        VenueModel.objects.filter(is_active=True)
+        .order_by("capacity", "pk")
+        .values_list("pk", "capacity")
+    )
+    booked: dict[int, list[tuple[datetime, datetime]]] = {}
+    for venue_id, starts, ends in Activity.objects.filter(
+        status__in=CALENDAR_HOLDING,
+        venue__isnull=False,
+        starts_at__lt=_start_of(end + timedelta(days=1)),
+        ends_at__gt=_start_of(start),
+    ).values_list("venue_id", "starts_at", "ends_at"):
+        booked.setdefault(venue_id, []).append((starts, ends))
+    usual = _venue_preferences({p.group_id for p in proposals})
+    for proposal in sorted(proposals, key=lambda p: (p.starts_at, p.group_id, p.index)):
+        size = needed.get(proposal.group_id, 0)
+        fitting = [pk for pk, capacity in venues if capacity >= size]
+        preferred = usual.get(proposal.group_id)
+        if preferred in fitting:
+            fitting.remove(preferred)
+            fitting.insert(0, preferred)
+        proposal.venue_id = None
+        for venue_id in fitting:
+            spans = booked.setdefault(venue_id, [])
+            if all(
+                not (proposal.starts_at < ends and starts < proposal.ends_at)
+                for starts, ends in spans
+            ):
+                spans.append((proposal.starts_at, proposal.ends_at))
+                proposal.venue_id = venue_id
+                break
+
+
 def _store(run: PlanRun, plan: Plan, pinned: set[tuple[int, int]], began: float) -> None:
-    venue_ids = {f"venue-{pk}": pk for pk in VenueModel.objects.values_list("pk", flat=True)}
+    kinds = dict(run.groups.values_list("pk", "kind"))
+    needed = {
+        pk: EXPECTED_ATTENDANCE.get(GroupKind(kind), DEFAULT_EXPECTED_ATTENDANCE)
+        for pk, kind in kinds.items()
+    }
     with transaction.atomic():
         rows = []
         for meeting in plan.meetings:
@@ -506,10 +565,10 @@ def _store(run: PlanRun, plan: Plan, pinned: set[tuple[int, int]], began: float)
                     index=meeting.index,
                     starts_at=starts,
                     ends_at=starts + timedelta(minutes=meeting.minutes),
-                    venue_id=venue_ids.get(meeting.venue_key or ""),
                     pinned=(group_id, meeting.index) in pinned,
                 )
             )
+        assign_venues(rows, needed, run.start, run.end)
         ProposedMeeting.objects.bulk_create(rows)
         PlanRun.objects.filter(pk=run.pk).update(
             status=PlanRun.Status.DONE,
@@ -565,6 +624,19 @@ def accept_plan(*, actor: User, run: PlanRun) -> list[Meeting]:
             return [p.meeting for p in proposals if p.meeting is not None]
         if not locked.has_plan or not proposals:
             raise PlanError("Only a finished run with a plan can be accepted.")
+        roomless = [
+            f"{p.group.name}, meeting {p.index + 1} on {p.starts_at.astimezone(LONDON):%-d %B %Y}"
+            for p in proposals
+            if p.venue is None
+        ]
+        if roomless:
+            raise PlanError(
+                [
+                    "Nothing was published: no room was free for these meetings. Add a venue or "
+                    "pin them to other dates, then plan again.",
+                    *roomless,
+                ]
+            )
         made: list[tuple[ProposedMeeting, Meeting]] = []
         for proposal in proposals:
             meeting = schedule_meeting(

@@ -90,6 +90,10 @@ def _run_context(run: PlanRun, pin_form: PinForm | None = None) -> dict[str, Any
         "progress": selectors.progress_of(run, timezone.now()),
         "pins": list(run.pins.all()),
     }
+    if run.finished_at is not None and run.accepted_at is None:
+        context["calendar_changed"] = (
+            PlanRun.objects.filter(accepted_at__gt=run.finished_at).exclude(pk=run.pk).first()
+        )
     if run.has_plan:
         context["review"] = selectors.review(run)
         context["pin_form"] = pin_form or PinForm(run=run, proposals=proposals)

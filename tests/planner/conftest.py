@@ -49,6 +49,7 @@ def planning_world(teams: dict[str, Any], short_runs: PlannerSettings) -> dict[s
     working.audience_service_types.set([residential])
     working.required_teams.set([teams["commissioning"]])
     venue = VenueFactory(name="County Hall", capacity=80)
+    VenueFactory(name="Council Chamber", capacity=60)
     return {
         "north": forum_north,
         "south": forum_south,

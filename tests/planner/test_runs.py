@@ -217,3 +217,38 @@ def test_accepting_refuses_groups_whose_meetings_cannot_be_approved(
         accept_plan(actor=pem, run=run)
     assert any("lacks the purpose" in m for m in refused.value.messages)
     assert Meeting.objects.count() == 0
+
+
+def test_rooms_are_never_double_booked_and_the_usual_room_comes_first(
+    pem: Any, planning_world: dict[str, Any], start: date
+) -> None:
+    from datetime import datetime
+
+    from engage.engagement.clashes import LONDON
+    from engage.engagement.models import Venue
+    from engage.planner.models import ProposedMeeting
+    from engage.planner.services import assign_venues
+    from tests.engagement.factories import VenueFactory
+
+    Venue.objects.exclude(pk=planning_world["venue"].pk).delete()
+    small = VenueFactory(name="Small room", capacity=20)
+    big = planning_world["venue"]
+    day = weekday_on_or_after(start + timedelta(days=30), 2)
+    at_ten = datetime.combine(day, datetime.min.time(), LONDON) + timedelta(hours=10)
+    north, south, working = (
+        planning_world["north"],
+        planning_world["south"],
+        planning_world["working"],
+    )
+    rows = [
+        ProposedMeeting(group=g, index=0, starts_at=at_ten, ends_at=at_ten + timedelta(hours=2))
+        for g in (north, south, working)
+    ]
+    assign_venues(
+        rows, {north.pk: 40, south.pk: 40, working.pk: 15}, start, start + timedelta(days=365)
+    )
+    by_group = {p.group_id: p.venue_id for p in rows}
+    # Working group (15 people) gets the small room; one forum the hall; the other none free.
+    assert by_group[working.pk] == small.pk
+    assert sorted(v for v in (by_group[north.pk], by_group[south.pk]) if v) == [big.pk]
+    assert None in (by_group[north.pk], by_group[south.pk])

@@ -30,7 +30,7 @@ def test_a_forum_with_target_three_becomes_a_series_of_three_midweek_meetings(
     assert (series.min_gap_weeks, series.max_gap_weeks) == spacing_weeks(3) == (12, 23)
     assert series.weekdays == frozenset({1, 2, 3})
     assert series.teams == frozenset({"quality-improvement"})
-    assert [v.name for v in series.venues] == ["County Hall"]
+    assert [v.name for v in series.venues] == ["Council Chamber", "County Hall"]
     # An empty audience dimension means every value: here every service type.
     assert series.audience == frozenset(
         {Segment("residential", "manager", "north"), Segment("nursing", "manager", "north")}

@@ -55,7 +55,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
     "planner:plan": ("pem", 5),
-    "planner:run_detail": ("pem", 7),
+    "planner:run_detail": ("pem", 8),
     "planner:run_progress": ("pem", 3),
     "planner:run_accept": ("pem", 6),
     "planner:data": ("pem", 8),

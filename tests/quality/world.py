@@ -338,6 +338,7 @@ def _plan_run(world: World, groups: list[Any], proposals_each: int) -> Any:
         best_bound=10,
         gap=1 / 6,
         seconds=1.5,
+        finished_at=datetime.now(tz=LONDON),
         costs=[
             {
                 "kind": "monday_friday",
