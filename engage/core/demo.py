@@ -27,6 +27,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     # After the groups' meetings: forward plans, agendas, notes and actions over them.
     ("engage.groups.demo_agendas.seed", "forward plans, agendas, notes and actions"),
     ("engage.feedback.demo.seed", "evaluations, surveys and you said, we did"),
+    ("engage.planner.demo.seed", "year planner data: team capacity, leave, school holidays"),
 )
 
 FIRST_NAMES = [

@@ -257,4 +257,13 @@ TABLE: dict[str, Rule] = {
     "feedback:portal_evaluations": Rule(PROVIDERS),
     "feedback:portal_evaluation": Rule(PROVIDERS, kwargs=_pk("evaluation_invitation")),
     "feedback:portal_you_said_we_did": Rule(PROVIDERS),
+    # The year planner: the Provider Engagement Manager only (PLANNER_USE).
+    "planner:plan": Rule(PEM),
+    "planner:run_detail": Rule(PEM, kwargs=_pk("plan_run")),
+    "planner:run_progress": Rule(PEM, kwargs=_pk("plan_run")),
+    "planner:run_pin": Rule(PEM, kwargs=_pk("plan_run"), expect={"pem": 405}),
+    "planner:run_accept": Rule(PEM, kwargs=_pk("plan_run")),
+    "planner:data": Rule(PEM),
+    "planner:leave_delete": Rule(PEM, kwargs=_pk("team_leave")),
+    "planner:holiday_delete": Rule(PEM, kwargs=_pk("school_holiday")),
 }

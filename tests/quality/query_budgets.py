@@ -85,6 +85,11 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "feedback:portal_evaluations": ("provider", 6),
     "feedback:portal_evaluation": ("provider", 5),
     "feedback:portal_you_said_we_did": ("provider", 7),
+    "planner:plan": ("pem", 5),
+    "planner:run_detail": ("pem", 8),
+    "planner:run_progress": ("pem", 3),
+    "planner:run_accept": ("pem", 6),
+    "planner:data": ("pem", 8),
 }
 
 #: API path -> (role, query budget).
@@ -114,4 +119,5 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/surveys/{survey}/results": ("officer", 8),
     "/api/meetings/{evaluated_meeting}/evaluation": ("officer", 7),
     "/api/you-said-we-did": ("provider", 4),
+    "/api/planner/runs/{plan_run}": ("pem", 5),
 }

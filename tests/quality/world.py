@@ -591,6 +591,114 @@ def _grow_feedback(world: World, factor: int) -> None:
     _answer_survey(world.objects["survey"], exclude=world.objects["survey_invitation"].pk)
 
 
+def _plan_run(world: World, groups: list[Any], proposals_each: int) -> Any:
+    """A finished, not yet accepted run of the planner with proposals for ``groups``."""
+    from datetime import datetime, timedelta
+
+    from engage.engagement.clashes import LONDON
+    from engage.planner.models import PlanRun, ProposedMeeting
+    from engage.planner.services import next_monday, series_key
+
+    start = next_monday()
+    run = PlanRun.objects.create(
+        created_by=world.users["pem"],
+        start=start,
+        end=start + timedelta(days=364),
+        status=PlanRun.Status.DONE,
+        progress=100,
+        solver_status="feasible",
+        objective=12,
+        best_bound=10,
+        gap=1 / 6,
+        seconds=1.5,
+        finished_at=datetime.now(tz=LONDON),
+        costs=[
+            {
+                "kind": "monday_friday",
+                "amount": 2,
+                "description": f"{g.name}, meeting 1 on a Monday (cost 2)",
+                "series_keys": [series_key(g.pk)],
+            }
+            for g in groups
+        ],
+    )
+    run.groups.set(groups)
+    rows = []
+    for g in groups:
+        for index in range(proposals_each):
+            starts = datetime.combine(
+                start + timedelta(days=1 + 28 * index), datetime.min.time(), LONDON
+            ) + timedelta(hours=10)
+            rows.append(
+                ProposedMeeting(
+                    run=run,
+                    group=g,
+                    index=index,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    venue=world.objects["venue"],
+                )
+            )
+    ProposedMeeting.objects.bulk_create(rows)
+    return run
+
+
+def _planner(world: World) -> None:
+    """A finished plan run over the world's group, a team's leave and a school holiday."""
+    from datetime import date
+
+    from engage.planner.models import SchoolHoliday, TeamLeave
+
+    world.objects["plan_run"] = _plan_run(world, [world.objects["group"]], 2)
+    world.objects["team_leave"] = TeamLeave.objects.create(
+        team=world.objects["team"],
+        first_day=date(2030, 3, 4),
+        last_day=date(2030, 3, 8),
+        reason="Training",
+    )
+    world.objects["school_holiday"] = SchoolHoliday.objects.create(
+        name="Half term", first_day=date(2030, 2, 18), last_day=date(2030, 2, 22)
+    )
+
+
+def _grow_planner(world: World, factor: int) -> None:
+    from datetime import date, timedelta
+
+    from engage.groups.models import EngagementGroup
+    from engage.planner.models import ProposedMeeting, SchoolHoliday, TeamLeave
+
+    run = world.objects["plan_run"]
+    others = list(EngagementGroup.objects.exclude(pk=world.objects["group"].pk)[:factor])
+    run.groups.add(*others)
+    first = run.proposals.order_by("starts_at").first()
+    ProposedMeeting.objects.bulk_create(
+        [
+            ProposedMeeting(
+                run=run,
+                group=g,
+                index=0,
+                starts_at=first.starts_at + timedelta(days=7 * (n + 1)),
+                ends_at=first.ends_at + timedelta(days=7 * (n + 1)),
+                venue=world.objects["venue"],
+            )
+            for n, g in enumerate(others)
+        ]
+    )
+    for n in range(factor):
+        _plan_run(world, others[:2], 2)
+        TeamLeave.objects.create(
+            team=world.objects["team"],
+            first_day=date(2030, 4, 1) + timedelta(days=n),
+            last_day=date(2030, 4, 1) + timedelta(days=n),
+            reason="Leave",
+        )
+        SchoolHoliday.objects.create(
+            name=f"Holiday {n}",
+            first_day=date(2031, 1, 1) + timedelta(days=10 * n),
+            last_day=date(2031, 1, 3) + timedelta(days=10 * n),
+        )
+
+
 def _tokens(world: World) -> None:
     for role, user in world.users.items():
         world.tokens[role] = create_token(user=user, name="world")[1]
@@ -605,6 +713,7 @@ APP_WORLDS: tuple[tuple[Callable[[World], None], Callable[[World, int], None] | 
     (_engagement, _grow_engagement),
     (_enquiries, _grow_enquiries),
     (_groups, _grow_groups),
+    (_planner, _grow_planner),
     (_feedback, _grow_feedback),
     (_tokens, None),
 )
