@@ -58,6 +58,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("group register", "/groups/", "html", "pem@engage.example"),
     Endpoint("forum page", "/groups/{forum_id}/", "html", "pem@engage.example"),
     Endpoint("PEM enquiry overview", "/enquiries/overview/", "html", "pem@engage.example"),
+    Endpoint("PEM group standards", "/groups/standards/", "html", "pem@engage.example"),
+    Endpoint("PEM feedback overview", "/feedback/", "html", "pem@engage.example"),
     Endpoint("PEM home", "/", "html", "pem@engage.example"),
     Endpoint("audit trail", "/audit/", "html", "pem@engage.example"),
     Endpoint(
@@ -261,6 +263,7 @@ def run_locust(endpoint: Endpoint, path: str, token: str, session: str) -> dict[
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     seeding = prepare_database()
     values = resolve_paths()
     server = start_server()
@@ -299,7 +302,14 @@ def main() -> None:
             )
     report = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            # The benchmark shares the machine with locust itself; a busy machine lowers
+            # every figure alike, the floor included.
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+        },
         "setup": {
             "users": USERS,
             "seconds_per_endpoint": SECONDS,

@@ -56,7 +56,11 @@ def _event(
 
 
 def _locked(item: ForwardPlanItem) -> ForwardPlanItem:
-    return ForwardPlanItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    return (
+        ForwardPlanItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .get(pk=item.pk)
+    )
 
 
 def propose_item(
