@@ -47,12 +47,12 @@ class Endpoint:
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "provider list (filtered)",
-        "/market/providers/?locality=mid&service_type=residential&sort=name",
+        "/market/?locality=mid&service_type=residential&sort=name",
         "html",
         "officer@engage.example",
     ),
     Endpoint("provider page", "/market/providers/{provider_id}/", "html", "officer@engage.example"),
-    Endpoint("calendar month", "/engagement/calendar/", "html", "officer@engage.example"),
+    Endpoint("calendar month", "/engagement/", "html", "officer@engage.example"),
     Endpoint("enquiry queue", "/enquiries/", "html", "officer@engage.example"),
     Endpoint("portal home", "/portal/", "html", "provider@engage.example"),
     Endpoint("group register", "/groups/", "html", "pem@engage.example"),
@@ -205,6 +205,18 @@ def sign_in(email: str) -> str:
     return str(cookie)
 
 
+def check_path(path: str, token: str, session: str) -> int:
+    """The status one request to ``path`` gets, as the benchmark's users will send it."""
+    import requests
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    cookies = {"sessionid": session} if session else {}
+    response = requests.get(
+        f"{HOST}{path}", headers=headers, cookies=cookies, timeout=60, allow_redirects=False
+    )
+    return response.status_code
+
+
 def run_locust(endpoint: Endpoint, path: str, token: str, session: str) -> dict[str, float]:
     prefix = CACHE / "locust"
     env = _env() | {
@@ -280,6 +292,12 @@ def main() -> None:
             print(f"  {endpoint.name}: {path}", flush=True)
             if endpoint.email and endpoint.email not in sessions:
                 sessions[endpoint.email] = sign_in(endpoint.email)
+            status = check_path(path, token, sessions.get(endpoint.email, ""))
+            if status != 200:
+                # A wrong path or a broken page is a finding, not a throughput figure.
+                results[endpoint.name] = {"path": path, "kind": endpoint.kind, "error": status}
+                print(f"    answered {status}: not measured", flush=True)
+                continue
             measured = run_locust(endpoint, path, token, sessions.get(endpoint.email, ""))
             results[endpoint.name] = {"path": path, "kind": endpoint.kind, **measured}
     finally:

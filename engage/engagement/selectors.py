@@ -386,6 +386,8 @@ class CalendarFilters:
     status: str = ""
     kind: str = ""
     structure: str = ""  # "agreed" or "ad-hoc"
+    #: One engagement group's meetings (its id), or None for any.
+    group: int | None = None
     mine: bool = False
 
 
@@ -429,6 +431,8 @@ def filter_activities(
         queryset = queryset.filter(within_agreed_structure=True)
     elif filters.structure == "ad-hoc":
         queryset = queryset.filter(within_agreed_structure=False)
+    if filters.group is not None:
+        queryset = queryset.filter(meeting__group_id=filters.group)
     if filters.mine and user is not None:
         queryset = queryset.filter(Q(created_by=user) | Q(lead_officer__user=user))
     return queryset

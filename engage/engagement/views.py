@@ -71,6 +71,9 @@ def _filters(request: HttpRequest) -> selectors.CalendarFilters:
     status = get.get("status", "")
     kind = get.get("kind", "")
     level = get.get("level", "")
+    # One "Group" choice: any agreed group, ad hoc, or one group (its id).
+    group_choice = get.get("group", "") or get.get("structure", "")
+    group_id = int(group_choice) if group_choice.isdigit() and len(group_choice) < 10 else None
     return selectors.CalendarFilters(
         locality=get.get("locality", "")[:60],
         service_type=get.get("service_type", "")[:60],
@@ -78,8 +81,20 @@ def _filters(request: HttpRequest) -> selectors.CalendarFilters:
         team=get.get("team", "")[:60],
         status=status if status in Status.values else "",
         kind=kind if kind in Kind.values else "",
-        structure=get.get("structure", "") if get.get("structure") in ("agreed", "ad-hoc") else "",
+        structure=group_choice if group_choice in ("agreed", "ad-hoc") else "",
+        group=group_id,
         mine=get.get("mine") == "1",
+    )
+
+
+def _calendar_groups() -> list[tuple[int, str]]:
+    """(id, name) of the engagement groups that still meet, for the calendar's group filter."""
+    from engage.groups.models import EngagementGroup, GroupStatus
+
+    return list(
+        EngagementGroup.objects.filter(status__in=(GroupStatus.ACTIVE, GroupStatus.PAUSED))
+        .order_by("name")
+        .values_list("pk", "name")
     )
 
 
@@ -103,6 +118,7 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "localities": Locality.objects.filter(is_active=True),
         "service_types": ServiceType.objects.filter(is_active=True),
         "teams": Team.objects.filter(is_active=True),
+        "groups": _calendar_groups(),
         "levels": Level.choices,
         "statuses": Status.choices,
         "kinds": Kind.choices,
