@@ -483,7 +483,23 @@ def events_for_contact(
     )
     if upcoming_only:
         queryset = queryset.filter(ends_at__gte=timezone.now(), status=Status.PUBLISHED)
+    # Narrowed in SQL to audiences that can reach one of the contact's localities and service
+    # types (an empty dimension reaches all), then matched exactly in memory.
+    reachable = _reaches_any(
+        Activity.audience_localities.through, "locality", {s.locality for s in segments}
+    ) & _reaches_any(
+        Activity.audience_service_types.through,
+        "servicetype",
+        {s.service_type for s in segments},
+    )
+    queryset = queryset.filter(reachable | Q(pk__in=sorted(registered_ids)))
     return [a for a in queryset if a.pk in registered_ids or meant_for(a, segments)]
+
+
+def _reaches_any(through: Any, field: str, slugs: set[str]) -> Q:
+    """The activity's audience is empty in this dimension or includes one of ``slugs``."""
+    rows = through.objects.filter(activity_id=OuterRef("pk"))
+    return ~Exists(rows) | Exists(rows.filter(**{f"{field}__slug__in": sorted(slugs)}))
 
 
 def _gathering_kinds() -> list[str]:
