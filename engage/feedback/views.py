@@ -93,7 +93,7 @@ def activity_outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return redirect(back)
     return render(
         request,
-        "feedback/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": "Were the outcomes met?",
@@ -230,7 +230,7 @@ def survey_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("feedback:survey_detail", pk=survey.pk)
     return render(
         request,
-        "feedback/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": "Build a survey",
@@ -402,7 +402,7 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("feedback:item_detail", pk=item.pk)
     return render(
         request,
-        "feedback/form_page.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": "Record feedback",

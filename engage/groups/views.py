@@ -217,7 +217,7 @@ def _group_create_details(
     title = f"Add a {GroupKind(kind).label.lower()}"
     return render(
         request,
-        "groups/form_with_layout.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": title,
@@ -272,7 +272,7 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("groups:group_detail", pk=group.pk)
     return render(
         request,
-        "groups/form_with_layout.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": f"Edit {group.name}",
@@ -518,7 +518,7 @@ def maturity_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("groups:maturity_history", pk=group.pk)
     return render(
         request,
-        "groups/form_with_layout.html",
+        "core/form_page.html",
         {
             "form": form,
             "title": "Assess maturity",
