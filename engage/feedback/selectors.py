@@ -488,7 +488,8 @@ def segment_trends(group: EngagementGroup, dimension: str) -> SegmentTrends:
         question__key=USEFULNESS_KEY,
         score__isnull=False,
     ).values_list("response__activity_id", "response__invitation__contact_id", "score"):
-        scores[activity_id].append((contact_id, score))
+        if score is not None:  # excluded by the filter; the type does not know
+            scores[activity_id].append((contact_id, score))
     everyone = set().union(
         *registered.values(), *recorded.values(), *({c for c, _ in s} for s in scores.values())
     )
