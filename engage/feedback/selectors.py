@@ -432,7 +432,9 @@ def _segments_of_contacts(
         contact_id__in=contact_ids, service__status=Service.Status.ACTIVE
     ).values_list("contact_id", f"service__{field_name}"):
         own[contact_id].add(value or NOT_RECORDED)
-    providers = {provider_id for pk, provider_id, _ in contacts if pk not in own}
+    # Every contact's provider, not only those of contacts without a service of their own:
+    # the query count must not depend on the data.
+    providers = {provider_id for _, provider_id, _ in contacts}
     of_provider: dict[int, set[str]] = defaultdict(set)
     for provider_id, value in Service.objects.filter(
         provider_id__in=providers, status=Service.Status.ACTIVE
@@ -444,7 +446,9 @@ def _segments_of_contacts(
     }
 
 
-def segment_trends(group: EngagementGroup, dimension: str) -> SegmentTrends:
+def segment_trends(
+    group: EngagementGroup, dimension: str, points: list[MeetingPoint] | None = None
+) -> SegmentTrends:
     """Attendance rate and mean usefulness per segment at the group's last six held meetings.
 
     ``dimension`` is a ``SegmentDimension`` value; anything else falls back to service type.
@@ -455,19 +459,24 @@ def segment_trends(group: EngagementGroup, dimension: str) -> SegmentTrends:
     responses of the segment's contacts. Segments sort by label, "Not recorded" last; a
     segment with no one at any of the meetings has no row.
 
-    Seven queries for service type or locality, five for level, whatever the data size.
+    ``points`` (the group's ``group_trend``, when the caller has it) saves the query of the
+    meetings. Seven queries for service type or locality, five for level (one fewer each with
+    ``points``), whatever the data size.
     """
     chosen = (
         SegmentDimension(dimension)
         if dimension in SegmentDimension.values
         else SegmentDimension.SERVICE_TYPE
     )
-    latest = list(
-        Meeting.objects.filter(group=group, activity__status__in=HELD_STATUSES)
-        .order_by("-activity__starts_at", "-pk")
-        .values_list("activity_id", "activity__starts_at")[:SEGMENT_TREND_MEETINGS]
-    )
-    meetings = tuple(reversed(latest))
+    if points is None:
+        latest = list(
+            Meeting.objects.filter(group=group, activity__status__in=HELD_STATUSES)
+            .order_by("-activity__starts_at", "-pk")
+            .values_list("activity_id", "activity__starts_at")[:SEGMENT_TREND_MEETINGS]
+        )
+        meetings = tuple(reversed(latest))
+    else:
+        meetings = tuple((p.activity_id, p.starts_at) for p in points[-SEGMENT_TREND_MEETINGS:])
     activity_ids = [activity_id for activity_id, _ in meetings]
     registered: dict[int, set[int]] = defaultdict(set)
     recorded: dict[int, set[int]] = defaultdict(set)

@@ -127,7 +127,7 @@ def group_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "points": points,
             "chart": selectors.trend_chart(points),
             "signal": selectors.signal_from(group.pk, points),
-            "segments": selectors.segment_trends(group, request.GET.get("by", "")),
+            "segments": selectors.segment_trends(group, request.GET.get("by", ""), points),
             "dimensions": selectors.SegmentDimension.choices,
             "yswd": list(selectors.you_said_we_did(group)[:10]),
             "crumbs": _crumbs(group.name),

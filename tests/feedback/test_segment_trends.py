@@ -189,3 +189,14 @@ def test_the_page_falls_back_when_no_one_was_at_a_meeting(pem: Any, client: Clie
     client.force_login(pem)
     page = client.get(reverse("feedback:group_results", args=[group.pk])).content.decode()
     assert "No provider contacts were registered or recorded" in page
+
+
+def test_the_group_trend_can_stand_in_for_the_meetings_query() -> None:
+    group = GroupFactory()
+    people = market(4)
+    three_meetings(group, people)
+    points = group_trend(group)
+    with CaptureQueriesContext(connection) as captured:
+        given = segment_trends(group, "service_type", points)
+    assert len(captured) == 6
+    assert given == segment_trends(group, "service_type")
