@@ -98,6 +98,13 @@ def test_attendance_rates_means_and_the_falling_flag_per_service_type() -> None:
     assert [c.mean_usefulness for c in home.cells] == [None, None, 2.0]
     assert resi.cells[-1].responses == 2 and home.cells[-1].responses == 1
     assert resi.attendance_falling and not home.attendance_falling
+    assert trends.chart == {
+        "labels": ["10 Jan 2026", "10 Feb 2026", "10 Mar 2026"],
+        "datasets": [
+            {"label": "Home care", "values": [40.0, 80.0, 80.0]},
+            {"label": "Residential", "values": [100.0, 75.0, 50.0]},
+        ],
+    }
     # The segments add up to the group's own figures (each contact is in one service type).
     for point, *cells in zip(group_trend(group), *(row.cells for row in trends.rows), strict=True):
         assert sum(c.attended for c in cells) == point.attended
