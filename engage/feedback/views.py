@@ -110,7 +110,9 @@ def activity_outcomes(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @capability_required(Capability.FEEDBACK_VIEW)
 def group_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A group over time: usefulness, response and attendance rates per meeting; jadedness."""
+    """A group over time: usefulness, response and attendance rates per meeting; jadedness;
+    and the same per segment along the dimension chosen in ``?by=`` (service type unless a
+    known one is given)."""
     group = EngagementGroup.objects.filter(pk=pk).first()
     if group is None:
         from django.http import Http404
@@ -125,6 +127,8 @@ def group_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "points": points,
             "chart": selectors.trend_chart(points),
             "signal": selectors.signal_from(group.pk, points),
+            "segments": selectors.segment_trends(group, request.GET.get("by", ""), points),
+            "dimensions": selectors.SegmentDimension.choices,
             "yswd": list(selectors.you_said_we_did(group)[:10]),
             "crumbs": _crumbs(group.name),
         },

@@ -73,7 +73,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "feedback:home": ("pem", 8),
     "feedback:activity_results": ("pem", 8),
     "feedback:activity_outcomes": ("officer", 8),
-    "feedback:group_results": ("pem", 6),
+    "feedback:group_results": ("pem", 12),
     "feedback:survey_list": ("pem", 4),
     "feedback:survey_detail": ("pem", 9),
     "feedback:survey_send": ("officer", 10),
