@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -29,6 +30,9 @@ from engage.groups.models import (
     TermsOfReference,
 )
 from engage.market.models import Association, Locality, ServiceType
+
+if TYPE_CHECKING:
+    from engage.engagement.models import Activity, Invitation
 
 #: (name, slug, service type slugs, networking overlap)
 DEMO_STREAMS = (
@@ -517,9 +521,10 @@ def seed_meetings(ctx: DemoContext) -> None:
     """
     from engage.council.models import Councillor, PartnerPerson
     from engage.engagement.clashes import LONDON
-    from engage.engagement.models import Activity, Attendance, Registration, Venue
+    from engage.engagement.models import Activity, Attendance, Invitation, Registration, Venue
     from engage.engagement.modes import Kind, Mechanism, Mode
     from engage.groups.models import Meeting, MeetingSession
+    from engage.market.audience import contacts_reached, emailable
     from engage.market.models import Contact
 
     rng = ctx.rng
@@ -539,7 +544,9 @@ def seed_meetings(ctx: DemoContext) -> None:
     )
     venues: list[Venue | None] = list(Venue.objects.filter(is_active=True).order_by("pk")) or [None]
     officers_by_team: dict[int, list[Officer]] = {}
-    for officer in Officer.objects.filter(user__is_active=True).order_by("pk"):
+    for officer in (
+        Officer.objects.filter(user__is_active=True).select_related("user").order_by("pk")
+    ):
         officers_by_team.setdefault(officer.team_id, []).append(officer)
     people_by_org: dict[int, list[int]] = {}
     for pk, org_id in PartnerPerson.objects.filter(is_active=True).values_list(
@@ -565,6 +572,23 @@ def seed_meetings(ctx: DemoContext) -> None:
             contacts_by_cell.setdefault((locality_slug, type_slug), []).append(pk)
         if tier_one:
             tier_one_contacts.append(pk)
+    # Who engagement would invite (``engagement.services.invitees``): the audience's emailable
+    # contacts (once per group: its meetings share its audience) and anyone registered with an
+    # email address. No email is sent: these are the invitations as if sent on publication.
+    addresses = {
+        pk: (name, email)
+        for pk, name, email in Contact.objects.filter(erased_at__isnull=True)
+        .exclude(email="")
+        .values_list("pk", "name", "email")
+    }
+    reached_by_group = {
+        group.pk: list(
+            emailable(contacts_reached(group.audience()))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for group in groups
+    }
 
     plans: list[tuple[EngagementGroup, date, str]] = []
     for group in groups:
@@ -618,6 +642,7 @@ def seed_meetings(ctx: DemoContext) -> None:
     session_types: list[tuple[int, list[int]]] = []
     attendances: list[Attendance] = []
     registrations: list[Registration] = []
+    invitations: list[Invitation] = []
     for (group, _, status), activity, meeting in zip(plans, activities, meetings, strict=True):
         group_types = [t.pk for t in group.audience_service_types.all()]
         group_localities = list(group.audience_localities.all())
@@ -657,7 +682,12 @@ def seed_meetings(ctx: DemoContext) -> None:
                     [] if stream.is_overlap else [t.pk for t in stream.service_types.all()],
                 )
             )
+        if status == "draft":
+            continue
+        invited_contacts = set(reached_by_group[group.pk])
+        _invite_officers(invitations, activity, required, officers_by_team)
         if status not in ("held", "evaluated"):
+            _invite_contacts(invitations, activity, sorted(invited_contacts), addresses)
             continue
         # Officers: one of each team that must attend (now and then one team misses it).
         missing = rng.choice(required) if required and rng.random() < TEAM_MISS_RATE else None
@@ -721,9 +751,12 @@ def seed_meetings(ctx: DemoContext) -> None:
                 }
             )
         )
-        if not contact_pool:
-            continue
-        chosen = rng.sample(contact_pool, min(len(contact_pool), rng.randint(6, 18)))
+        chosen = (
+            rng.sample(contact_pool, min(len(contact_pool), rng.randint(6, 18)))
+            if contact_pool
+            else []
+        )
+        _invite_contacts(invitations, activity, sorted(invited_contacts | set(chosen)), addresses)
         for contact_id in chosen:
             registrations.append(
                 Registration(
@@ -765,3 +798,57 @@ def seed_meetings(ctx: DemoContext) -> None:
     )
     Registration.objects.bulk_create(registrations, batch_size=2000, ignore_conflicts=True)
     Attendance.objects.bulk_create(attendances, batch_size=2000, ignore_conflicts=True)
+    Invitation.objects.bulk_create(invitations, batch_size=2000, ignore_conflicts=True)
+
+
+def _invite_contacts(
+    invitations: list[Invitation],
+    activity: Activity,
+    contact_ids: list[int],
+    addresses: dict[int, tuple[str, str]],
+) -> None:
+    """Invitations of the contacts with an address, as sent when the meeting was published."""
+    from engage.engagement.models import Invitation
+
+    sent = activity.published_at or activity.starts_at
+    for pk in contact_ids:
+        if pk in addresses:
+            name, email = addresses[pk]
+            invitations.append(
+                Invitation(
+                    activity=activity,
+                    email=email,
+                    name=name,
+                    role=Invitation.Role.PROVIDER,
+                    person_key=f"contact:{pk}",
+                    sequence_sent=0,
+                    created_at=sent,
+                )
+            )
+
+
+def _invite_officers(
+    invitations: list[Invitation],
+    activity: Activity,
+    required: list[Team],
+    officers_by_team: dict[int, list[Officer]],
+) -> None:
+    """Invitations of the officers of the teams that must attend and of the group's owner."""
+    from engage.engagement.models import Invitation
+
+    sent = activity.published_at or activity.starts_at
+    officers = {o.pk: o for team in required for o in officers_by_team.get(team.pk, [])}
+    if activity.lead_officer is not None:
+        officers.setdefault(activity.lead_officer.pk, activity.lead_officer)
+    for officer in sorted(officers.values(), key=lambda o: o.pk):
+        invitations.append(
+            Invitation(
+                activity=activity,
+                email=officer.user.email,
+                name=officer.user.full_name,
+                role=Invitation.Role.OFFICER,
+                person_key=f"user:{officer.user_id}",
+                sequence_sent=0,
+                created_at=sent,
+            )
+        )
