@@ -473,6 +473,8 @@ LAGGING_LOCALITY = "west"
 #: How often a team that must attend misses a meeting.
 TEAM_MISS_RATE = 0.07
 MEETING_HOURS = 3
+#: Invitations are written in chunks of this many (bounded memory at the national scale).
+INVITATION_FLUSH = 20_000
 
 
 def _meeting_days(group: EngagementGroup, today: date, lagging: bool) -> list[tuple[date, str]]:
@@ -644,6 +646,10 @@ def seed_meetings(ctx: DemoContext) -> None:
     registrations: list[Registration] = []
     invitations: list[Invitation] = []
     for (group, _, status), activity, meeting in zip(plans, activities, meetings, strict=True):
+        if len(invitations) >= INVITATION_FLUSH:
+            # Written as the loop goes: at the national scale they run to millions of rows.
+            Invitation.objects.bulk_create(invitations, batch_size=2000, ignore_conflicts=True)
+            invitations.clear()
         group_types = [t.pk for t in group.audience_service_types.all()]
         group_localities = list(group.audience_localities.all())
         for type_id in group_types:
