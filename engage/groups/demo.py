@@ -556,11 +556,12 @@ def seed_meetings(ctx: DemoContext) -> None:
     ):
         people_by_org.setdefault(org_id, []).append(pk)
     councillors = list(Councillor.objects.filter(is_active=True).values_list("pk", flat=True))
-    # Contacts by (locality slug, service type slug), and of Tier One providers.
+    # Contacts by (locality slug, service type slug), and of Tier One providers (those who
+    # unsubscribed are left out: they register for nothing and are invited to nothing).
     contacts_by_cell: dict[tuple[str, str], list[int]] = {}
     tier_one_contacts: list[int] = []
     rows = (
-        Contact.objects.filter(is_active=True, erased_at__isnull=True)
+        Contact.objects.filter(is_active=True, unsubscribed=False, erased_at__isnull=True)
         .values_list(
             "pk",
             "services__locality__slug",
@@ -579,7 +580,7 @@ def seed_meetings(ctx: DemoContext) -> None:
     # email address. No email is sent: these are the invitations as if sent on publication.
     addresses = {
         pk: (name, email)
-        for pk, name, email in Contact.objects.filter(erased_at__isnull=True)
+        for pk, name, email in Contact.objects.filter(unsubscribed=False, erased_at__isnull=True)
         .exclude(email="")
         .values_list("pk", "name", "email")
     }
