@@ -526,7 +526,6 @@ def seed_meetings(ctx: DemoContext) -> None:
     from engage.engagement.models import Activity, Attendance, Invitation, Registration, Venue
     from engage.engagement.modes import Kind, Mechanism, Mode
     from engage.groups.models import Meeting, MeetingSession
-    from engage.market.audience import contacts_reached, emailable
     from engage.market.models import Contact
 
     rng = ctx.rng
@@ -584,14 +583,7 @@ def seed_meetings(ctx: DemoContext) -> None:
         .exclude(email="")
         .values_list("pk", "name", "email")
     }
-    reached_by_group = {
-        group.pk: list(
-            emailable(contacts_reached(group.audience()))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        for group in groups
-    }
+    reached_by_group = _emailable_reach(groups)
 
     plans: list[tuple[EngagementGroup, date, str]] = []
     for group in groups:
@@ -806,6 +798,64 @@ def seed_meetings(ctx: DemoContext) -> None:
     Registration.objects.bulk_create(registrations, batch_size=2000, ignore_conflicts=True)
     Attendance.objects.bulk_create(attendances, batch_size=2000, ignore_conflicts=True)
     Invitation.objects.bulk_create(invitations, batch_size=2000, ignore_conflicts=True)
+
+
+def _emailable_reach(groups: list[EngagementGroup]) -> dict[int, list[int]]:
+    """Each group's emailable audience: ``emailable(contacts_reached(group.audience()))``,
+    worked out in memory from four reads (the same rules; one query per group is too slow at
+    the national scale, where SQLite runs its nested subqueries for every contact).
+
+    A contact is reached when current, at one of the audience's levels, and working at an active
+    service of its types and localities (Tier One if asked) or, tied to no service, when their
+    provider has such a service; emailable with an address, consent and not unsubscribed.
+    """
+    from engage.market.models import Contact, Service
+
+    services: dict[int, tuple[int, str, bool]] = {}
+    for pk, provider_id, locality, tier_one in Service.objects.filter(
+        status=Service.Status.ACTIVE
+    ).values_list("pk", "provider_id", "locality__slug", "provider__is_tier_one"):
+        services[pk] = (provider_id, locality or "", tier_one)
+    types: dict[int, set[str]] = {}
+    for service_id, slug in Service.service_types.through.objects.values_list(
+        "service_id", "servicetype__slug"
+    ):
+        types.setdefault(service_id, set()).add(slug)
+    works_at: dict[int, list[int]] = {}
+    for contact_id, service_id in Contact.services.through.objects.values_list(
+        "contact_id", "service_id"
+    ):
+        works_at.setdefault(contact_id, []).append(service_id)
+    contacts = list(
+        Contact.objects.filter(
+            is_active=True, unsubscribed=False, erased_at__isnull=True, email_consent=True
+        )
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", "provider_id", "level")
+    )
+    reach: dict[int, list[int]] = {}
+    for group in groups:
+        audience = group.audience()
+        reached = {
+            pk
+            for pk, (_, locality, tier_one) in services.items()
+            if (not audience.service_types or types.get(pk, set()) & audience.service_types)
+            and (not audience.localities or locality in audience.localities)
+            and (tier_one or not audience.tier_one_only)
+        }
+        providers = {services[pk][0] for pk in reached}
+        reach[group.pk] = [
+            pk
+            for pk, provider_id, level in contacts
+            if (not audience.levels or level in audience.levels)
+            and (
+                any(s in reached for s in works_at[pk])
+                if pk in works_at
+                else provider_id in providers
+            )
+        ]
+    return reach
 
 
 def _invite_contacts(

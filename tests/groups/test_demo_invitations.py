@@ -101,3 +101,21 @@ def test_a_held_forum_meeting_summary_counts_its_invitations(demo_meetings) -> N
             activity=meeting.activity, role=Invitation.Role.PROVIDER
         ).count()
     )
+
+
+def test_the_demo_invites_whom_engagement_would_invite(demo_meetings) -> None:
+    """Worked out in memory for speed, the invitations match ``invitees`` exactly."""
+    from engage.engagement.services import invitees
+
+    checked = 0
+    for meeting in Meeting.objects.exclude(activity__status=Activity.Status.DRAFT).select_related(
+        "activity"
+    ):
+        activity = meeting.activity
+        demo = set(
+            Invitation.objects.filter(activity=activity).values_list("person_key", flat=True)
+        )
+        expected = {k for k in invitees(activity) if not k.startswith("partner:")}
+        assert demo == expected, meeting.group.name
+        checked += 1
+    assert checked > 20
