@@ -839,8 +839,13 @@ def _attendance_page(
                 row.attended = row.key in present
                 row.apologies = row.key in sent
                 found.append(row)
+    # Those registered or already recorded first (most of the invited never reply), then the
+    # rest of the invited, each by name; walk-ins found by a search last.
+    contacts = sorted(
+        register.contacts, key=lambda p: not (p.registered or p.attended or p.apologies)
+    )
     sections = [
-        ("contacts", "Provider contacts", register.contacts + found),
+        ("contacts", "Provider contacts", contacts + found),
         ("officers", "Officers", register.officers),
         ("partners", "Partners", register.partners),
         ("councillors", "Councillors", register.councillors),
