@@ -5,6 +5,7 @@ partners; and the calendar feeds."""
 from __future__ import annotations
 
 import calendar as month_calendar
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -820,10 +821,13 @@ def _attendance_page(
     search = data.get("q", "").strip()[:100]
     present = set(data.getlist("present"))
     sent = set(data.getlist("apologies"))
-    if submitted is not None:
-        for row in register.everyone:
-            row.attended = row.key in present
-            row.apologies = row.key in sent
+
+    def ticked(rows: list[attendance.Person]) -> list[attendance.Person]:
+        """The rows as ticked on the page (copies: the summary keeps what is recorded)."""
+        if submitted is None:
+            return list(rows)
+        return [replace(p, attended=p.key in present, apologies=p.key in sent) for p in rows]
+
     listed_contacts = {int(p.key.split(":")[1]) for p in register.contacts}
     extra_ids = [
         int(k.split(":")[1])
@@ -845,10 +849,10 @@ def _attendance_page(
         register.contacts, key=lambda p: not (p.registered or p.attended or p.apologies)
     )
     sections = [
-        ("contacts", "Provider contacts", contacts + found),
-        ("officers", "Officers", register.officers),
-        ("partners", "Partners", register.partners),
-        ("councillors", "Councillors", register.councillors),
+        ("contacts", "Provider contacts", ticked(contacts) + found),
+        ("officers", "Officers", ticked(register.officers)),
+        ("partners", "Partners", ticked(register.partners)),
+        ("councillors", "Councillors", ticked(register.councillors)),
     ]
     errors = []
     for _, _, rows in sections:

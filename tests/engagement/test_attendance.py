@@ -335,3 +335,19 @@ def test_saving_without_apologies_from_another_caller_leaves_them(event, people,
     record_attendance(actor=officer, activity=event, listed=[key], present=[], apologies=[key])
     record_attendance(actor=officer, activity=event, listed=[key], present=[])
     assert Attendance.objects.get(activity=event, contact=people["invited"]).apologies
+
+
+def test_a_refused_save_leaves_the_summary_showing_what_is_recorded(
+    client_for, event, people, officer
+) -> None:
+    ivy = f"contact:{people['invited'].pk}"
+    rob = f"contact:{people['registered'].pk}"
+    record_attendance(actor=officer, activity=event, listed=[rob], present=[rob])
+    response = _save(client_for(officer), event, [ivy, rob], present=[ivy], apologies=[ivy])
+    assert response.status_code == 400
+    html = response.content.decode()
+    # Recorded: Rob attended; on the page (unsaved): Ivy ticked twice, Rob unticked.
+    row = re.search(r"Provider contacts</th>((?:\s*<td[^>]*>[^<]*</td>){4})", html)
+    assert row is not None
+    assert re.findall(r">(\d+)<", row.group(1)) == ["1", "1", "1", "0"]
+    assert f'name="present" type="checkbox" value="{rob}" checked' not in html
