@@ -71,6 +71,8 @@ class Person:
     walk_in: bool = False
     #: Hidden by a search on the capture page (still submitted, so no tick is lost).
     hidden: bool = False
+    #: Why a save was refused for this person (shown beside their row).
+    error: str = ""
 
     def matches(self, search: str) -> bool:
         words = search.lower().split()
@@ -299,51 +301,82 @@ def _check(actor: User, activity: Activity) -> None:
 class CaptureResult:
     added: int
     removed: int
+    apologies_added: int = 0
+    apologies_removed: int = 0
+
+
+#: The code of the error raised when someone is marked both as attended and as sent apologies.
+BOTH_CODE = "attended_and_apologies"
 
 
 def record_attendance(
-    *, actor: User, activity: Activity, listed: Iterable[str], present: Iterable[str]
+    *,
+    actor: User,
+    activity: Activity,
+    listed: Iterable[str],
+    present: Iterable[str],
+    apologies: Iterable[str] | None = None,
 ) -> CaptureResult:
     """Save a capture: of the people ``listed`` on the page, those ``present`` attended and
-    the rest did not. People not listed are left as they were. One transaction; each change
-    is a create or update of an ``Attendance`` in the audit trail, recorded by ``actor``.
+    the rest did not; of those ``apologies`` sent apologies and the rest did not (when
+    ``apologies`` is None, apologies are left as they were, except that someone who attended
+    has none). People not listed are left as they were. One transaction; each change is a
+    create or update of an ``Attendance`` in the audit trail, recorded by ``actor``.
 
-    Keys that do not name a person (or name someone of the wrong kind) are refused.
+    Someone both present and with apologies is refused (a ``ValidationError`` with code
+    ``BOTH_CODE`` and the keys in ``params["keys"]``); so are keys that do not name a person.
     """
     _check(actor, activity)
     listed_keys = {k for k in listed if parse_key(k)}
     present_keys = {k for k in present if parse_key(k)} & listed_keys
-    added = removed = 0
+    apology_keys = (
+        None if apologies is None else {k for k in apologies if parse_key(k)} & listed_keys
+    )
+    both = present_keys & (apology_keys or set())
+    if both:
+        raise ValidationError(
+            "Someone is marked both as attended and as sent apologies: choose one.",
+            code=BOTH_CODE,
+            params={"keys": sorted(both)},
+        )
+    added = removed = apologies_added = apologies_removed = 0
     with transaction.atomic(), acting_as(actor):
         existing = {
             f"{a.kind}:{getattr(a, _FIELD[a.kind] + '_id')}": a
             for a in Attendance.objects.select_for_update().filter(activity=activity)
         }
-        _require_people_exist(present_keys - set(existing))
+        _require_people_exist((present_keys | (apology_keys or set())) - set(existing))
         for key in sorted(listed_keys):
             record = existing.get(key)
             attended = key in present_keys
+            if apology_keys is not None:
+                sent = key in apology_keys
+            else:
+                sent = False if attended or record is None else record.apologies
             if record is None:
-                if not attended:
+                if not attended and not sent:
                     continue
                 kind, pk = parse_key(key)  # type: ignore[misc]
                 Attendance.objects.create(
                     activity=activity,
                     kind=kind,
                     recorded_by=actor,
-                    attended=True,
+                    attended=attended,
+                    apologies=sent,
                     **{f"{_FIELD[kind]}_id": pk},
                 )
-                added += 1
-            elif record.attended != attended:
+                added += attended
+                apologies_added += sent
+            elif record.attended != attended or record.apologies != sent:
+                added += attended and not record.attended
+                removed += record.attended and not attended
+                apologies_added += sent and not record.apologies
+                apologies_removed += record.apologies and not sent
                 record.attended = attended
-                if attended:
-                    record.apologies = False
+                record.apologies = sent
                 record.recorded_by = actor
                 record.save(update_fields=["attended", "apologies", "recorded_by", "recorded_at"])
-                added += attended
-                removed += not attended
-    return CaptureResult(added, removed)
+    return CaptureResult(added, removed, apologies_added, apologies_removed)
 
 
 def _require_people_exist(keys: set[str]) -> None:

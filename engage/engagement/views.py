@@ -5,13 +5,14 @@ partners; and the calendar feeds."""
 from __future__ import annotations
 
 import calendar as month_calendar
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -767,13 +768,15 @@ def my_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.ACTIVITY_PROPOSE)
 def attendance_capture(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A tick list of everyone on the activity's list, searchable, saved in one go.
+    """A tick list of everyone on the activity's list, searchable, saved in one go: per person
+    "attended" and "sent apologies".
 
     Searching keeps every row (those that do not match are hidden), and the ticks made so far
     travel with the search, so nothing ticked is lost; with JavaScript htmx filters as you type.
+    Someone marked both as attended and as sent apologies is refused: the page comes back with
+    what was ticked and an error for each of them.
     """
     activity = selectors.get_activity_for_user(request.user, pk)
-    detail_url = reverse("engagement:activity_detail", args=[activity.pk])
     here = reverse("engagement:attendance", args=[activity.pk])
     if request.method == "POST":
         try:
@@ -782,60 +785,101 @@ def attendance_capture(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 activity=activity,
                 listed=request.POST.getlist("listed"),
                 present=request.POST.getlist("present"),
+                apologies=request.POST.getlist("apologies"),
             )
         except ValidationError as error:
+            if error.code == attendance.BOTH_CODE and error.params:
+                return _attendance_page(
+                    request, activity, request.POST, both=set(error.params["keys"])
+                )
             for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(
                 request,
                 f"Attendance saved: {result.added} marked as attended, "
-                f"{result.removed} no longer marked.",
+                f"{result.removed} no longer marked, {result.apologies_added} sent apologies, "
+                f"{result.apologies_removed} apologies cleared.",
             )
         return redirect(here)
+    ticked = "filter" in request.GET or bool(request.headers.get("HX-Request"))
+    return _attendance_page(request, activity, request.GET if ticked else None)
+
+
+def _attendance_page(
+    request: AuthenticatedHttpRequest,
+    activity: Activity,
+    submitted: QueryDict | None,
+    *,
+    both: set[str] | frozenset[str] = frozenset(),
+) -> HttpResponse:
+    """The capture page (or, for htmx, its list), with the ticks ``submitted`` (a search, or a
+    refused save) in place of those recorded; ``both`` are the people refused."""
+    detail_url = reverse("engagement:activity_detail", args=[activity.pk])
     register = attendance.attendance_register(activity)
-    search = request.GET.get("q", "").strip()[:100]
-    if "filter" in request.GET or request.headers.get("HX-Request"):
-        ticked = set(request.GET.getlist("present"))
-        for row in register.everyone:
-            row.attended = row.key in ticked
+    data = submitted if submitted is not None else request.GET
+    search = data.get("q", "").strip()[:100]
+    present = set(data.getlist("present"))
+    sent = set(data.getlist("apologies"))
+
+    def ticked(rows: list[attendance.Person]) -> list[attendance.Person]:
+        """The rows as ticked on the page (copies: the summary keeps what is recorded)."""
+        if submitted is None:
+            return list(rows)
+        return [replace(p, attended=p.key in present, apologies=p.key in sent) for p in rows]
+
     listed_contacts = {int(p.key.split(":")[1]) for p in register.contacts}
     extra_ids = [
         int(k.split(":")[1])
-        for k in request.GET.getlist("listed")
+        for k in data.getlist("listed")
         if k.startswith("contact:") and k.split(":")[1].isdigit()
     ]
     found = attendance.find_contacts(search, exclude=listed_contacts)
     if extra_ids:
         # Walk-ins found by an earlier search stay on the list while the officer keeps typing.
         kept = {p.key for p in found}
-        ticked = set(request.GET.getlist("present"))
         for row in attendance.find_contacts_by_id(set(extra_ids) - listed_contacts):
             if row.key not in kept:
-                row.attended = row.key in ticked
+                row.attended = row.key in present
+                row.apologies = row.key in sent
                 found.append(row)
+    # Those registered or already recorded first (most of the invited never reply), then the
+    # rest of the invited, each by name; walk-ins found by a search last.
+    contacts = sorted(
+        register.contacts, key=lambda p: not (p.registered or p.attended or p.apologies)
+    )
     sections = [
-        ("contacts", "Provider contacts", register.contacts + found),
-        ("officers", "Officers", register.officers),
-        ("partners", "Partners", register.partners),
-        ("councillors", "Councillors", register.councillors),
+        ("contacts", "Provider contacts", ticked(contacts) + found),
+        ("officers", "Officers", ticked(register.officers)),
+        ("partners", "Partners", ticked(register.partners)),
+        ("councillors", "Councillors", ticked(register.councillors)),
     ]
+    errors = []
     for _, _, rows in sections:
         for row in rows:
             row.hidden = bool(search) and not row.matches(search)
+            if row.key in both:
+                row.error = (
+                    f"{row.name} is marked both as attended and as sent apologies: choose one"
+                )
+                row.hidden = False
+                errors.append(row)
     context = {
         "activity": activity,
         "register": register,
         "sections": sections,
         "search": search,
         "found": found,
+        "errors": errors,
         "open": activity.status in attendance.CAPTURE_STATUSES,
         "walk_in_form": WalkInForm(activity=activity),
         "crumbs": _crumbs(activity.title, detail_url, "Attendance"),
     }
     if request.headers.get("HX-Request"):
         return render(request, "engagement/attendance/_list.html", context)
-    return render(request, "engagement/attendance/capture.html", context)
+    return render(
+        request, "engagement/attendance/capture.html", context, status=400 if errors else 200
+    )
 
 
 @capability_required(Capability.ACTIVITY_PROPOSE)

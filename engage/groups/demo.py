@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -29,6 +30,9 @@ from engage.groups.models import (
     TermsOfReference,
 )
 from engage.market.models import Association, Locality, ServiceType
+
+if TYPE_CHECKING:
+    from engage.engagement.models import Activity
 
 #: (name, slug, service type slugs, networking overlap)
 DEMO_STREAMS = (
@@ -469,6 +473,10 @@ LAGGING_LOCALITY = "west"
 #: How often a team that must attend misses a meeting.
 TEAM_MISS_RATE = 0.07
 MEETING_HOURS = 3
+#: An invitation to write: activity id, email, name, role, person key, sent at.
+InvitationRow = tuple[int, str, str, str, str, datetime]
+#: Invitations are written in chunks of this many (bounded memory at the national scale).
+INVITATION_FLUSH = 20_000
 
 
 def _meeting_days(group: EngagementGroup, today: date, lagging: bool) -> list[tuple[date, str]]:
@@ -539,7 +547,9 @@ def seed_meetings(ctx: DemoContext) -> None:
     )
     venues: list[Venue | None] = list(Venue.objects.filter(is_active=True).order_by("pk")) or [None]
     officers_by_team: dict[int, list[Officer]] = {}
-    for officer in Officer.objects.filter(user__is_active=True).order_by("pk"):
+    for officer in (
+        Officer.objects.filter(user__is_active=True).select_related("user").order_by("pk")
+    ):
         officers_by_team.setdefault(officer.team_id, []).append(officer)
     people_by_org: dict[int, list[int]] = {}
     for pk, org_id in PartnerPerson.objects.filter(is_active=True).values_list(
@@ -547,11 +557,12 @@ def seed_meetings(ctx: DemoContext) -> None:
     ):
         people_by_org.setdefault(org_id, []).append(pk)
     councillors = list(Councillor.objects.filter(is_active=True).values_list("pk", flat=True))
-    # Contacts by (locality slug, service type slug), and of Tier One providers.
+    # Contacts by (locality slug, service type slug), and of Tier One providers (those who
+    # unsubscribed are left out: they register for nothing and are invited to nothing).
     contacts_by_cell: dict[tuple[str, str], list[int]] = {}
     tier_one_contacts: list[int] = []
     rows = (
-        Contact.objects.filter(is_active=True, erased_at__isnull=True)
+        Contact.objects.filter(is_active=True, unsubscribed=False, erased_at__isnull=True)
         .values_list(
             "pk",
             "services__locality__slug",
@@ -565,6 +576,16 @@ def seed_meetings(ctx: DemoContext) -> None:
             contacts_by_cell.setdefault((locality_slug, type_slug), []).append(pk)
         if tier_one:
             tier_one_contacts.append(pk)
+    # Who engagement would invite (``engagement.services.invitees``): the audience's emailable
+    # contacts (once per group: its meetings share its audience) and anyone registered with an
+    # email address. No email is sent: these are the invitations as if sent on publication.
+    addresses = {
+        pk: (name, email)
+        for pk, name, email in Contact.objects.filter(unsubscribed=False, erased_at__isnull=True)
+        .exclude(email="")
+        .values_list("pk", "name", "email")
+    }
+    reached_by_group = _emailable_reach(groups)
 
     plans: list[tuple[EngagementGroup, date, str]] = []
     for group in groups:
@@ -618,7 +639,12 @@ def seed_meetings(ctx: DemoContext) -> None:
     session_types: list[tuple[int, list[int]]] = []
     attendances: list[Attendance] = []
     registrations: list[Registration] = []
+    invitations: list[InvitationRow] = []
     for (group, _, status), activity, meeting in zip(plans, activities, meetings, strict=True):
+        if len(invitations) >= INVITATION_FLUSH:
+            # Written as the loop goes: at the national scale they run to millions of rows.
+            _write_invitations(invitations)
+            invitations.clear()
         group_types = [t.pk for t in group.audience_service_types.all()]
         group_localities = list(group.audience_localities.all())
         for type_id in group_types:
@@ -657,7 +683,12 @@ def seed_meetings(ctx: DemoContext) -> None:
                     [] if stream.is_overlap else [t.pk for t in stream.service_types.all()],
                 )
             )
+        if status == "draft":
+            continue
+        invited_contacts = set(reached_by_group[group.pk])
+        _invite_officers(invitations, activity, required, officers_by_team)
         if status not in ("held", "evaluated"):
+            _invite_contacts(invitations, activity, sorted(invited_contacts), addresses)
             continue
         # Officers: one of each team that must attend (now and then one team misses it).
         missing = rng.choice(required) if required and rng.random() < TEAM_MISS_RATE else None
@@ -721,9 +752,12 @@ def seed_meetings(ctx: DemoContext) -> None:
                 }
             )
         )
-        if not contact_pool:
-            continue
-        chosen = rng.sample(contact_pool, min(len(contact_pool), rng.randint(6, 18)))
+        chosen = (
+            rng.sample(contact_pool, min(len(contact_pool), rng.randint(6, 18)))
+            if contact_pool
+            else []
+        )
+        _invite_contacts(invitations, activity, sorted(invited_contacts | set(chosen)), addresses)
         for contact_id in chosen:
             registrations.append(
                 Registration(
@@ -765,3 +799,131 @@ def seed_meetings(ctx: DemoContext) -> None:
     )
     Registration.objects.bulk_create(registrations, batch_size=2000, ignore_conflicts=True)
     Attendance.objects.bulk_create(attendances, batch_size=2000, ignore_conflicts=True)
+    _write_invitations(invitations)
+
+
+def _emailable_reach(groups: list[EngagementGroup]) -> dict[int, list[int]]:
+    """Each group's emailable audience: ``emailable(contacts_reached(group.audience()))``,
+    worked out in memory from four reads (the same rules; one query per group is too slow at
+    the national scale, where SQLite runs its nested subqueries for every contact).
+
+    A contact is reached when current, at one of the audience's levels, and working at an active
+    service of its types and localities (Tier One if asked) or, tied to no service, when their
+    provider has such a service; emailable with an address, consent and not unsubscribed.
+    """
+    from engage.market.models import Contact, Service
+
+    services: dict[int, tuple[int, str, bool]] = {}
+    for pk, provider_id, locality, tier_one in Service.objects.filter(
+        status=Service.Status.ACTIVE
+    ).values_list("pk", "provider_id", "locality__slug", "provider__is_tier_one"):
+        services[pk] = (provider_id, locality or "", tier_one)
+    types: dict[int, set[str]] = {}
+    for service_id, slug in Service.service_types.through.objects.values_list(
+        "service_id", "servicetype__slug"
+    ):
+        types.setdefault(service_id, set()).add(slug)
+    works_at: dict[int, list[int]] = {}
+    for contact_id, service_id in Contact.services.through.objects.values_list(
+        "contact_id", "service_id"
+    ):
+        works_at.setdefault(contact_id, []).append(service_id)
+    contacts = list(
+        Contact.objects.filter(
+            is_active=True, unsubscribed=False, erased_at__isnull=True, email_consent=True
+        )
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", "provider_id", "level")
+    )
+    reach: dict[int, list[int]] = {}
+    for group in groups:
+        audience = group.audience()
+        reached = {
+            pk
+            for pk, (_, locality, tier_one) in services.items()
+            if (not audience.service_types or types.get(pk, set()) & audience.service_types)
+            and (not audience.localities or locality in audience.localities)
+            and (tier_one or not audience.tier_one_only)
+        }
+        providers = {services[pk][0] for pk in reached}
+        reach[group.pk] = [
+            pk
+            for pk, provider_id, level in contacts
+            if (not audience.levels or level in audience.levels)
+            and (
+                any(s in reached for s in works_at[pk])
+                if pk in works_at
+                else provider_id in providers
+            )
+        ]
+    return reach
+
+
+def _invite_contacts(
+    invitations: list[InvitationRow],
+    activity: Activity,
+    contact_ids: list[int],
+    addresses: dict[int, tuple[str, str]],
+) -> None:
+    """Invitations of the contacts with an address, as sent when the meeting was published."""
+    from engage.engagement.models import Invitation
+
+    sent = activity.published_at or activity.starts_at
+    role = str(Invitation.Role.PROVIDER)
+    for pk in contact_ids:
+        if pk in addresses:
+            name, email = addresses[pk]
+            invitations.append((activity.pk, email, name, role, f"contact:{pk}", sent))
+
+
+def _invite_officers(
+    invitations: list[InvitationRow],
+    activity: Activity,
+    required: list[Team],
+    officers_by_team: dict[int, list[Officer]],
+) -> None:
+    """Invitations of the officers of the teams that must attend and of the group's owner."""
+    from engage.engagement.models import Invitation
+
+    sent = activity.published_at or activity.starts_at
+    role = str(Invitation.Role.OFFICER)
+    officers = {o.pk: o for team in required for o in officers_by_team.get(team.pk, [])}
+    if activity.lead_officer is not None:
+        officers.setdefault(activity.lead_officer.pk, activity.lead_officer)
+    for officer in sorted(officers.values(), key=lambda o: o.pk):
+        invitations.append(
+            (
+                activity.pk,
+                officer.user.email,
+                officer.user.full_name,
+                role,
+                f"user:{officer.user_id}",
+                sent,
+            )
+        )
+
+
+def _write_invitations(rows: list[InvitationRow]) -> None:
+    """Insert (activity id, email, name, role, person key, sent at) rows as invitations with
+    SEQUENCE 0: one ``executemany`` per 5,000 (model instances are too slow for the millions
+    of the national scale; there are no signals or audit entries to skip for invitations)."""
+    from django.db import connection
+
+    from engage.engagement.models import Invitation
+
+    table = connection.ops.quote_name(Invitation._meta.db_table)
+    columns = ("activity_id", "email", "name", "role", "person_key", "created_at", "sequence_sent")
+    names = ", ".join(connection.ops.quote_name(c) for c in (*columns, "cancelled"))
+    # The names are the model's own (quoted), never input; the values are parameters.
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * (len(columns) + 1))})"  # noqa: S608
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                sql,
+                [
+                    (a, email, name, role, key, adapt(sent), 0, False)
+                    for a, email, name, role, key, sent in rows[start : start + 5000]
+                ],
+            )

@@ -219,3 +219,135 @@ def test_capture_page_queries_do_not_grow_with_the_list(
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- Apologies -------------------------------------------------------------------------------
+
+
+def _save(client, event, listed, present=(), apologies=()) -> Any:
+    return client.post(
+        f"/engagement/activities/{event.pk}/attendance/",
+        {"listed": listed, "present": list(present), "apologies": list(apologies)},
+    )
+
+
+def test_apologies_are_recorded_and_cleared_with_an_audit_trail(
+    client_for, event, people, officer
+) -> None:
+    ivy = f"contact:{people['invited'].pk}"
+    rob = f"contact:{people['registered'].pk}"
+    sam = f"officer:{people['safeguarding'].pk}"
+    client = client_for(officer)
+    response = _save(client, event, [ivy, rob, sam], present=[rob], apologies=[ivy, sam])
+    assert response.status_code == 302
+    ivy_record = Attendance.objects.get(activity=event, contact=people["invited"])
+    assert ivy_record.apologies and not ivy_record.attended
+    assert Attendance.objects.get(activity=event, officer=people["safeguarding"]).apologies
+    assert Attendance.objects.get(activity=event, contact=people["registered"]).attended
+    assert LogEntry.objects.get_for_model(Attendance).filter(actor=officer).count() == 3
+    # Ivy's apologies are cleared, Sam now came: apologies replaced by attendance.
+    _save(client, event, [ivy, rob, sam], present=[rob, sam])
+    ivy_record.refresh_from_db()
+    assert not ivy_record.apologies and not ivy_record.attended
+    sam_record = Attendance.objects.get(activity=event, officer=people["safeguarding"])
+    assert sam_record.attended and not sam_record.apologies
+    assert LogEntry.objects.get_for_model(Attendance).filter(actor=officer).count() == 5
+
+
+def test_attended_and_apologies_at_once_is_refused_keeping_the_ticks(
+    client_for, event, people, officer
+) -> None:
+    ivy = f"contact:{people['invited'].pk}"
+    rob = f"contact:{people['registered'].pk}"
+    response = _save(client_for(officer), event, [ivy, rob], present=[ivy, rob], apologies=[ivy])
+    assert response.status_code == 400
+    assert not Attendance.objects.filter(activity=event).exists()
+    html = response.content.decode()
+    message = "Ivy Invited is marked both as attended and as sent apologies: choose one"
+    assert f'<a href="#present-contact{people["invited"].pk}">{message}</a>' in html
+    assert html.count(message) == 2  # in the summary and beside her row
+    # What was ticked is kept: Ivy (both boxes) and Rob.
+    assert f'name="present" type="checkbox" value="{ivy}" checked' in html
+    assert f'name="apologies" type="checkbox" value="{ivy}" checked' in html
+    assert f'name="present" type="checkbox" value="{rob}" checked' in html
+    assert f'name="apologies" type="checkbox" value="{rob}" checked' not in html
+
+
+def test_the_service_refuses_both_at_once(event, people, officer) -> None:
+    from django.core.exceptions import ValidationError
+
+    key = f"councillor:{people['councillor'].pk}"
+    with pytest.raises(ValidationError, match="both as attended and as sent apologies"):
+        record_attendance(
+            actor=officer, activity=event, listed=[key], present=[key], apologies=[key]
+        )
+    assert not Attendance.objects.filter(activity=event).exists()
+
+
+def test_the_register_counts_apologies_and_the_page_shows_them(
+    client_for, event, people, officer
+) -> None:
+    ivy = f"contact:{people['invited'].pk}"
+    rob = f"contact:{people['registered'].pk}"
+    partner = f"partner:{people['partner'].pk}"
+    record_attendance(
+        actor=officer,
+        activity=event,
+        listed=[ivy, rob, partner],
+        present=[rob],
+        apologies=[ivy, partner],
+    )
+    figures = dict(attendance_register(event).figures)
+    assert figures["Provider contacts"] == {
+        "invited": 1,
+        "registered": 1,
+        "attended": 1,
+        "apologies": 1,
+    }
+    assert figures["Partners"]["apologies"] == 1 and figures["Officers"]["apologies"] == 0
+    html = (
+        client_for(officer).get(f"/engagement/activities/{event.pk}/attendance/").content.decode()
+    )
+    assert (
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric">Sent apologies'
+        in html
+    )
+    assert f'name="apologies" type="checkbox" value="{ivy}" checked' in html
+    # Each "Sent apologies" box is named for its person (a unique accessible name).
+    assert (
+        f'for="apologies-contact{people["invited"].pk}">Sent apologies'
+        '<span class="govuk-visually-hidden">: Ivy Invited' in html
+    )
+
+
+def test_a_search_keeps_apologies_ticked(client_for, event, people, officer) -> None:
+    ivy = f"contact:{people['invited'].pk}"
+    response = client_for(officer).get(
+        f"/engagement/activities/{event.pk}/attendance/",
+        {"q": "rob", "listed": [ivy], "apologies": [ivy]},
+        headers={"HX-Request": "true"},
+    )
+    assert f'name="apologies" type="checkbox" value="{ivy}" checked' in response.content.decode()
+
+
+def test_saving_without_apologies_from_another_caller_leaves_them(event, people, officer) -> None:
+    key = f"contact:{people['invited'].pk}"
+    record_attendance(actor=officer, activity=event, listed=[key], present=[], apologies=[key])
+    record_attendance(actor=officer, activity=event, listed=[key], present=[])
+    assert Attendance.objects.get(activity=event, contact=people["invited"]).apologies
+
+
+def test_a_refused_save_leaves_the_summary_showing_what_is_recorded(
+    client_for, event, people, officer
+) -> None:
+    ivy = f"contact:{people['invited'].pk}"
+    rob = f"contact:{people['registered'].pk}"
+    record_attendance(actor=officer, activity=event, listed=[rob], present=[rob])
+    response = _save(client_for(officer), event, [ivy, rob], present=[ivy], apologies=[ivy])
+    assert response.status_code == 400
+    html = response.content.decode()
+    # Recorded: Rob attended; on the page (unsaved): Ivy ticked twice, Rob unticked.
+    row = re.search(r"Provider contacts</th>((?:\s*<td[^>]*>[^<]*</td>){4})", html)
+    assert row is not None
+    assert re.findall(r">(\d+)<", row.group(1)) == ["1", "1", "1", "0"]
+    assert f'name="present" type="checkbox" value="{rob}" checked' not in html
