@@ -370,6 +370,20 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.contact or self.officer}"
 
 
+_ATTENDEE_FIELDS = ("contact", "officer", "partner", "councillor")
+
+
+def _one_person_of_its_kind() -> Q:
+    """The attendance names exactly the person field its kind says, and no other."""
+    first, *others = (
+        Q(kind=kind, **{f"{field}__isnull": field != kind for field in _ATTENDEE_FIELDS})
+        for kind in _ATTENDEE_FIELDS
+    )
+    for other in others:
+        first |= other
+    return first
+
+
 class Attendance(models.Model):
     """Whether one person came to a held activity: a provider contact, an officer, a partner or
     a councillor. Invited and registered come from ``Invitation`` and ``Registration``; this
@@ -427,36 +441,7 @@ class Attendance(models.Model):
         ordering = ["activity", "kind", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        kind="contact",
-                        contact__isnull=False,
-                        officer__isnull=True,
-                        partner__isnull=True,
-                        councillor__isnull=True,
-                    )
-                    | Q(
-                        kind="officer",
-                        contact__isnull=True,
-                        officer__isnull=False,
-                        partner__isnull=True,
-                        councillor__isnull=True,
-                    )
-                    | Q(
-                        kind="partner",
-                        contact__isnull=True,
-                        officer__isnull=True,
-                        partner__isnull=False,
-                        councillor__isnull=True,
-                    )
-                    | Q(
-                        kind="councillor",
-                        contact__isnull=True,
-                        officer__isnull=True,
-                        partner__isnull=True,
-                        councillor__isnull=False,
-                    )
-                ),
+                condition=_one_person_of_its_kind(),
                 name="attendance_names_one_person_of_its_kind",
             ),
             models.UniqueConstraint(

@@ -351,3 +351,18 @@ def test_a_refused_save_leaves_the_summary_showing_what_is_recorded(
     assert row is not None
     assert re.findall(r">(\d+)<", row.group(1)) == ["1", "1", "1", "0"]
     assert f'name="present" type="checkbox" value="{rob}" checked' not in html
+
+
+def test_an_attendance_names_exactly_the_person_its_kind_says(teams: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    activity = ActivityFactory(status=Activity.Status.HELD)
+    officer = OfficerFactory(team=teams["contracts"])
+    Attendance.objects.create(activity=activity, kind="officer", officer=officer)
+    for wrong in (
+        {"kind": "contact", "officer": OfficerFactory(team=teams["contracts"])},
+        {"kind": "officer"},
+        {"kind": "partner", "partner": PartnerPersonFactory(), "officer": officer},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Attendance.objects.create(activity=activity, **wrong)
