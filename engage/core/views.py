@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
 
 from engage.accounts.models import Role
 from engage.accounts.permissions import Capability, capability_required
@@ -26,10 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return render(request, "core/landing.html")
     if user.role == Role.PROVIDER:
-        try:
-            return redirect(reverse("portal:home"))
-        except NoReverseMatch:
-            pass
+        return redirect("portal:home")
     return render(request, "core/home.html", {"panels": panels_for(user)})
 
 

@@ -444,25 +444,13 @@ class Attendance(models.Model):
                 condition=_one_person_of_its_kind(),
                 name="attendance_names_one_person_of_its_kind",
             ),
-            models.UniqueConstraint(
-                fields=["activity", "contact"],
-                condition=Q(contact__isnull=False),
-                name="attendance_once_per_contact",
-            ),
-            models.UniqueConstraint(
-                fields=["activity", "officer"],
-                condition=Q(officer__isnull=False),
-                name="attendance_once_per_officer",
-            ),
-            models.UniqueConstraint(
-                fields=["activity", "partner"],
-                condition=Q(partner__isnull=False),
-                name="attendance_once_per_partner",
-            ),
-            models.UniqueConstraint(
-                fields=["activity", "councillor"],
-                condition=Q(councillor__isnull=False),
-                name="attendance_once_per_councillor",
+            *(
+                models.UniqueConstraint(
+                    fields=["activity", field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"attendance_once_per_{field}",
+                )
+                for field in _ATTENDEE_FIELDS
             ),
         ]
 
