@@ -198,6 +198,35 @@ def _maturity_total() -> Any:
     return reduce(add, (F(d.score_field) for d in DIMENSIONS))
 
 
+def _terms_state(review_due: str, today: date) -> Case:
+    """The ``TermsState`` of a group from its approved version's review date (an annotation)."""
+    return Case(
+        When(**{f"{review_due}__isnull": True}, then=Value(TermsState.NONE.value)),
+        When(**{f"{review_due}__lt": today}, then=Value(TermsState.REVIEW_OVERDUE.value)),
+        default=Value(TermsState.CURRENT.value),
+        output_field=CharField(),
+    )
+
+
+def register_totals(*, today: date | None = None) -> dict[str, int]:
+    """The register's headline counts of open groups: all, without approved terms, and with a
+    review overdue (one query; the same terms state as ``with_register_figures``)."""
+    today = today or timezone.localdate()
+    approved = TermsOfReference.objects.filter(
+        group=OuterRef("pk"), status=TermsOfReference.Status.APPROVED
+    )
+    groups = EngagementGroup.objects.exclude(status=GroupStatus.CLOSED).annotate(
+        terms_review_due=Subquery(approved.values("review_due")[:1]),
+        terms_state=_terms_state("terms_review_due", today),
+    )
+    totals: dict[str, int] = groups.aggregate(
+        groups=Count("pk"),
+        without_terms=Count("pk", filter=Q(terms_state=TermsState.NONE)),
+        overdue=Count("pk", filter=Q(terms_state=TermsState.REVIEW_OVERDUE)),
+    )
+    return totals
+
+
 def with_register_figures(
     groups: QuerySet[EngagementGroup], *, today: date | None = None
 ) -> QuerySet[EngagementGroup]:
@@ -220,12 +249,7 @@ def with_register_figures(
         terms_approved_on=Subquery(approved.values("approved_on")[:1]),
         terms_review_due=Subquery(approved.values("review_due")[:1]),
         terms_draft_version=Subquery(draft.values("version")[:1]),
-        terms_state=Case(
-            When(terms_review_due__isnull=True, then=Value(TermsState.NONE.value)),
-            When(terms_review_due__lt=today, then=Value(TermsState.REVIEW_OVERDUE.value)),
-            default=Value(TermsState.CURRENT.value),
-            output_field=CharField(),
-        ),
+        terms_state=_terms_state("terms_review_due", today),
         maturity_total=Subquery(
             latest.annotate(score_total=_maturity_total()).values("score_total")[:1],
             output_field=IntegerField(),

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from engage.core.working_days import local_date, working_days_between
+from engage.core.working_days import add_working_days, local_date
 from engage.engagement.models import Activity, Attendance
 from engage.groups.models import (
     EngagementGroup,
@@ -158,22 +158,53 @@ def notes_sent_at_by_meeting(meeting_ids: Iterable[int]) -> dict[int, datetime |
 
 def evaluations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, bool]:
     """Whether an evaluation was sent out for each meeting: a key for every meeting asked
-    about (the feedback app's figures; three queries)."""
-    from engage.feedback.selectors import evaluations_by_meeting as figures
+    about. One query: a meeting is evaluated when its activity has at least one evaluation
+    invitation (the feedback app's ``EvaluationSummary.invitations > 0``)."""
+    from engage.feedback.models import EvaluationInvitation
 
-    return {pk: summary.invitations > 0 for pk, summary in figures(meeting_ids).items()}
+    ids = list(meeting_ids)
+    evaluated: dict[int, bool] = dict.fromkeys(ids, False)
+    invited = EvaluationInvitation.objects.filter(activity__meeting__in=ids)
+    evaluated.update(
+        (meeting_id, True)
+        for meeting_id in invited.order_by().values_list("activity__meeting", flat=True).distinct()
+    )
+    return evaluated
+
+
+def last_held_meetings(group_ids: Iterable[int], *, count: int = 3) -> list[int]:
+    """The ids of each group's last ``count`` held meetings (oldest first within a group, in
+    the order of the feedback app's ``held_meetings``). One query of ids only."""
+    rows = (
+        Meeting.objects.filter(group_id__in=list(group_ids), activity__status__in=HELD_STATUSES)
+        .order_by("activity__starts_at", "pk")
+        .values_list("pk", "group_id")
+    )
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for pk, group_id in rows:
+        by_group[group_id].append(pk)
+    return [pk for pks in by_group.values() for pk in pks[-count:]]
 
 
 def jadedness_by_group(group_ids: Iterable[int]) -> dict[int, str]:
     """Why each group is flagged as jaded (attendance or usefulness fell at each of its last
-    three held meetings): "" when it is not, no key with fewer than three held meetings. One
-    query, through the feedback app's trend figures."""
+    three held meetings): "" when it is not, no key with fewer than three held meetings. Two
+    queries: the ids of each group's last three held meetings, then the feedback app's trend
+    figures of those meetings only (the signal never looks further back)."""
     from engage.feedback.selectors import held_meetings, meeting_point, signal_from
 
-    ids = list(group_ids)
+    last = last_held_meetings(group_ids, count=3)
     points: dict[int, list[Any]] = defaultdict(list)
-    for meeting in held_meetings(EngagementGroup.objects.filter(pk__in=ids)):
-        points[meeting.group_id].append(meeting_point(meeting))
+    if last:
+        figures = (
+            held_meetings()
+            .filter(pk__in=last)
+            .select_related(None)
+            .select_related("activity")
+            .only("group_id", "activity__title", "activity__starts_at")
+        )
+        for meeting in figures:
+            points[meeting.group_id].append(meeting_point(meeting))
     reasons: dict[int, str] = {}
     for group_id, group_points in points.items():
         if len(group_points) < 3:
@@ -353,10 +384,13 @@ def notes_sent(facts: GroupFacts, now: datetime, due_days: int) -> StandardResul
     today = local_date(now)
     for meeting in held:
         sent = facts.notes_sent_at[meeting.pk]
+        # More than ``due_days`` working days after the meeting is on or after the working day
+        # after the last one allowed (counting forward a few days, not back to the meeting).
+        late_from = add_working_days(meeting.day, due_days + 1)
         if sent is None:
-            if working_days_between(meeting.day, today) > due_days:
+            if today >= late_from:
                 details.append(f"{_day(meeting.day)}: notes not sent")
-        elif working_days_between(meeting.day, local_date(sent)) > due_days:
+        elif local_date(sent) >= late_from:
             details.append(f"{_day(meeting.day)}: notes sent {_day(local_date(sent))}")
     if not details:
         return StandardResult(
@@ -466,22 +500,30 @@ def assess(facts: GroupFacts, *, now: datetime, notes_due_days: int) -> Complian
 def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int, GroupFacts]:
     """The facts of ``groups`` (with ``invited_partners`` prefetched, or one query each).
 
-    Five queries whatever the number of groups: the meetings (the last 12 months and all
-    future ones), their required teams, officers and partners who attended, and the seams.
+    A fixed number of queries whatever the number of groups, reading columns rather than
+    model instances: the meetings (the last 12 months and all future ones), their required
+    teams, the officers and partners who attended, and the seams.
     """
     group_ids = [g.pk for g in groups]
     since = year_ago(now)
     meetings = list(
         Meeting.objects.filter(group_id__in=group_ids, activity__starts_at__gte=since)
         .exclude(activity__status=Activity.Status.CANCELLED)
-        .select_related("activity")
-        .prefetch_related("activity__required_teams")
         .order_by("activity__starts_at", "pk")
+        .values_list("pk", "group_id", "activity_id", "activity__starts_at", "activity__status")
     )
+    activity_ids = [activity_id for _, _, activity_id, _, _ in meetings]
+    required: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for activity_id, team_id, team_name in (
+        Activity.required_teams.through.objects.filter(activity_id__in=activity_ids)
+        .order_by("team__name", "team_id")
+        .values_list("activity_id", "team_id", "team__name")
+    ):
+        required[activity_id].append((team_id, team_name))
     held_activity_ids = [
-        m.activity_id
-        for m in meetings
-        if m.activity.starts_at < now and m.activity.status in HELD_STATUSES
+        activity_id
+        for _, _, activity_id, starts_at, status in meetings
+        if starts_at < now and status in HELD_STATUSES
     ]
     teams_by_activity: dict[int, set[int]] = defaultdict(set)
     partners_by_activity: dict[int, set[int]] = defaultdict(set)
@@ -493,25 +535,21 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
             teams_by_activity[activity_id].add(team_id)
         if organisation_id:
             partners_by_activity[activity_id].add(organisation_id)
-    meeting_ids = [m.pk for m in meetings]
+    meeting_ids = [pk for pk, _, _, _, _ in meetings]
     notes = notes_sent_at_by_meeting(meeting_ids)
     evaluations = evaluations_by_meeting(meeting_ids)
     items = provider_items_by_group(group_ids, since)
     jaded = jadedness_by_group(group_ids)
     by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
-    for meeting in meetings:
-        activity = meeting.activity
-        by_group[meeting.group_id].append(
+    for pk, group_id, activity_id, starts_at, status in meetings:
+        by_group[group_id].append(
             MeetingFacts(
-                pk=meeting.pk,
-                starts_at=activity.starts_at,
-                status=activity.status,
-                required_teams=tuple(
-                    (t.pk, t.name)
-                    for t in sorted(activity.required_teams.all(), key=lambda t: t.name)
-                ),
-                teams_present=frozenset(teams_by_activity.get(activity.pk, ())),
-                partners_present=frozenset(partners_by_activity.get(activity.pk, ())),
+                pk=pk,
+                starts_at=starts_at,
+                status=status,
+                required_teams=tuple(required.get(activity_id, ())),
+                teams_present=frozenset(teams_by_activity.get(activity_id, ())),
+                partners_present=frozenset(partners_by_activity.get(activity_id, ())),
             )
         )
     return {
@@ -521,8 +559,8 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
             horizon_months=group.publication_horizon_months,
             invited_partners=tuple((p.pk, p.name) for p in group.invited_partners.all()),
             meetings=tuple(by_group.get(group.pk, ())),
-            notes_sent_at=dict(notes),
-            evaluated=dict(evaluations),
+            notes_sent_at=notes,
+            evaluated=evaluations,
             provider_items=items.get(group.pk),
             jadedness=jaded.get(group.pk),
             not_meeting=group.get_status_display().lower()

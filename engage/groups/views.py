@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,15 +110,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
     page.object_list = rows
     for group in rows:
         group.figures = meeting_figures(group)
-    totals = selectors.register().aggregate(
-        groups=Count("pk", filter=~Q(status=GroupStatus.CLOSED)),
-        without_terms=Count(
-            "pk", filter=Q(terms_state=TermsState.NONE) & ~Q(status=GroupStatus.CLOSED)
-        ),
-        overdue=Count(
-            "pk", filter=Q(terms_state=TermsState.REVIEW_OVERDUE) & ~Q(status=GroupStatus.CLOSED)
-        ),
-    )
+    totals = selectors.register_totals()
     return render(
         request,
         "groups/register.html",
@@ -563,7 +554,7 @@ def standards_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = list(
         selectors.groups_visible_to(request.user)
         .exclude(status__in=[GroupStatus.CLOSED, GroupStatus.PROPOSED])
-        .select_related("locality", "owner__user")
+        .select_related("locality")
         .prefetch_related("invited_partners")
         .order_by("name", "pk")
     )
