@@ -137,11 +137,24 @@ def meeting_figures(group: EngagementGroup) -> MeetingFigures:
     )
 
 
+#: What a row of a group's meetings shows of its activity (``_meeting_row.html``).
+MEETING_ROW_FIELDS = (
+    "group_id",
+    "activity__starts_at",
+    "activity__ends_at",
+    "activity__status",
+    "activity__online_link",
+    "activity__venue__name",
+)
+
+
 def group_meetings(group: EngagementGroup) -> QuerySet[Meeting]:
-    """The group's meetings, latest first, with their activity and venue (one query)."""
+    """The group's meetings, latest first, with the activity and venue fields their rows show
+    and their number of sessions (one query)."""
     return (
         Meeting.objects.filter(group=group)
         .select_related("activity", "activity__venue")
+        .only(*MEETING_ROW_FIELDS)
         .annotate(session_count=Count("sessions"))
         .order_by("-activity__starts_at", "-pk")
     )
@@ -303,7 +316,7 @@ def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
         .prefetch_related(
             "required_teams",
             "invited_partners",
-            Prefetch("streams", queryset=_streams()),
+            "streams",
             "audience_service_types",
             "audience_localities",
         )
@@ -312,12 +325,6 @@ def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
     if group is None:
         raise Http404("No such group")
     return group
-
-
-def _streams() -> QuerySet[Any]:
-    from engage.groups.models import ForumStream
-
-    return ForumStream.objects.prefetch_related("service_types")
 
 
 def may_manage_group(user: Any, group: EngagementGroup) -> bool:
