@@ -226,3 +226,78 @@ def test_the_standards_page_lists_each_group_with_what_it_fails(
     html = client_for(councillor).get("/groups/standards/").content.decode()
     assert "Mid Provider Forum" in html
     assert "Met once in the last 12 months against a target of 3." in html
+
+
+def test_jadedness_judges_the_last_three_held_meetings_as_the_feedback_trend_does(pem) -> None:
+    """The panel reads only each group's last three held meetings; the verdict and reason are
+    those of the whole trend in the feedback app, whatever came before."""
+    from engage.feedback import selectors as feedback
+    from engage.groups.standards import jadedness_by_group
+    from tests.feedback.factories import attended as came_to
+    from tests.feedback.factories import held_meeting, registered_contacts
+
+    tiring = GroupFactory(name="Tiring Forum")
+    recovered = GroupFactory(name="Recovered Forum")
+    series = {
+        # A rise long ago, then a fall at each of the last three meetings: flagged.
+        tiring: (2, 3, 9, 7, 4),
+        # A fall at each of the first three, then back up: not flagged.
+        recovered: (9, 7, 4, 3, 8),
+    }
+    for group, attendance in series.items():
+        for month, came in enumerate(attendance, start=1):
+            meeting = held_meeting(group, day=f"2025-{month:02d}-10")
+            came_to(meeting.activity, registered_contacts(meeting.activity, 10), came)
+    few = GroupFactory(name="New Forum")
+    for month in (1, 2):
+        held_meeting(few, day=f"2025-{month:02d}-10")
+
+    reasons = jadedness_by_group([tiring.pk, recovered.pk, few.pk])
+
+    signal = feedback.jadedness(tiring)
+    assert signal is not None and reasons[tiring.pk] == signal.reason
+    assert "90%" in reasons[tiring.pk] and "40%" in reasons[tiring.pk]
+    assert feedback.jadedness(recovered) is None and reasons[recovered.pk] == ""
+    assert few.pk not in reasons  # fewer than three held meetings: not measured
+
+
+def test_a_meeting_counts_as_evaluated_once_evaluations_were_sent_for_it(pem) -> None:
+    from engage.feedback.selectors import evaluations_by_meeting as feedback_figures
+    from engage.groups.standards import evaluations_by_meeting
+    from tests.feedback.factories import invite, registered_contacts
+
+    forum = GroupFactory()
+    sent = meeting_of(forum, days_from_now=-20)
+    registered_contacts(sent.activity, 2)
+    invite(sent.activity)
+    not_sent = meeting_of(forum, days_from_now=-10)
+
+    evaluated = evaluations_by_meeting([sent.pk, not_sent.pk])
+
+    assert evaluated == {sent.pk: True, not_sent.pk: False}
+    figures = feedback_figures([sent.pk, not_sent.pk])
+    assert evaluated == {pk: summary.invitations > 0 for pk, summary in figures.items()}
+    assert _result(forum, "evaluation").outcome == Outcome.NOT_MET  # one of two not evaluated
+
+
+@pytest.mark.parametrize(
+    ("working_days_after", "outcome"), [(10, Outcome.MET), (11, Outcome.NOT_MET)]
+)
+def test_notes_are_in_time_up_to_the_tenth_working_day_after_the_meeting(
+    localities, monkeypatch, settings, working_days_after, outcome
+) -> None:
+    """Weekends and bank holidays between the meeting and the notes do not count."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from engage.core.working_days import add_working_days, local_date
+
+    settings.GROUPS_NOTES_DUE_WORKING_DAYS = 10
+    forum = ForumFactory(locality=localities["mid"])
+    meeting = meeting_of(forum, days_from_now=-60)
+    day = add_working_days(local_date(meeting.activity.starts_at), working_days_after)
+    sent = datetime.combine(day, time(23, 30), tzinfo=ZoneInfo("Europe/London"))
+    monkeypatch.setattr(
+        "engage.groups.standards.notes_sent_at_by_meeting", lambda ids: {meeting.pk: sent}
+    )
+    assert _result(forum, "notes").outcome == outcome
