@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -186,24 +187,33 @@ def last_held_meetings(group_ids: Iterable[int], *, count: int = 3) -> list[int]
     return [pk for pks in by_group.values() for pk in pks[-count:]]
 
 
+@cache
+def _trend_figures() -> QuerySet[Meeting]:
+    """The feedback app's trend figures of held meetings, with only the activity fields a
+    trend point reads. Built once: it depends on nothing but the schema, building its six
+    subqueries costs more than running them for a few meetings, and each use filters a clone
+    (the queryset itself is never evaluated)."""
+    from engage.feedback.selectors import held_meetings
+
+    return (
+        held_meetings()
+        .select_related(None)
+        .select_related("activity")
+        .only("group_id", "activity__title", "activity__starts_at")
+    )
+
+
 def jadedness_by_group(group_ids: Iterable[int]) -> dict[int, str]:
     """Why each group is flagged as jaded (attendance or usefulness fell at each of its last
     three held meetings): "" when it is not, no key with fewer than three held meetings. Two
     queries: the ids of each group's last three held meetings, then the feedback app's trend
     figures of those meetings only (the signal never looks further back)."""
-    from engage.feedback.selectors import held_meetings, meeting_point, signal_from
+    from engage.feedback.selectors import meeting_point, signal_from
 
     last = last_held_meetings(group_ids, count=3)
     points: dict[int, list[Any]] = defaultdict(list)
     if last:
-        figures = (
-            held_meetings()
-            .filter(pk__in=last)
-            .select_related(None)
-            .select_related("activity")
-            .only("group_id", "activity__title", "activity__starts_at")
-        )
-        for meeting in figures:
+        for meeting in _trend_figures().filter(pk__in=last):
             points[meeting.group_id].append(meeting_point(meeting))
     reasons: dict[int, str] = {}
     for group_id, group_points in points.items():
@@ -373,6 +383,15 @@ def partners_present(facts: GroupFacts, now: datetime) -> StandardResult:
     )
 
 
+@lru_cache(maxsize=4096)
+def _notes_late_from(day: date, due_days: int, closures: tuple[str, ...]) -> date:
+    """The first day on which the notes of a meeting held on ``day`` are late: more than
+    ``due_days`` working days after it is on or after the working day after the last one
+    allowed (counted forward a few days, not back to the meeting). ``closures``, the council's
+    closure dates, are part of the key so that a change of them is seen."""
+    return add_working_days(day, due_days + 1)
+
+
 def notes_sent(facts: GroupFacts, now: datetime, due_days: int) -> StandardResult:
     title = f"Notes sent within {due_days} working days"
     held = [m for m in _held(facts, now) if m.pk in facts.notes_sent_at]
@@ -382,11 +401,10 @@ def notes_sent(facts: GroupFacts, now: datetime, due_days: int) -> StandardResul
         )
     details = []
     today = local_date(now)
+    closures = tuple(getattr(settings, "ENGAGE_CLOSURE_DATES", ()))
     for meeting in held:
         sent = facts.notes_sent_at[meeting.pk]
-        # More than ``due_days`` working days after the meeting is on or after the working day
-        # after the last one allowed (counting forward a few days, not back to the meeting).
-        late_from = add_working_days(meeting.day, due_days + 1)
+        late_from = _notes_late_from(meeting.day, due_days, closures)
         if sent is None:
             if today >= late_from:
                 details.append(f"{_day(meeting.day)}: notes not sent")
