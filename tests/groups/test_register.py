@@ -149,3 +149,24 @@ def test_register_counts_open_groups_without_current_terms(client_for, pem) -> N
     GroupFactory(status=GroupStatus.CLOSED)
     totals = client_for(pem).get("/groups/").context["totals"]
     assert totals == {"groups": 2, "without_terms": 1, "overdue": 0}
+
+
+def test_register_counts_open_groups_whose_review_is_overdue(client_for, pem) -> None:
+    overdue = GroupFactory()
+    services.approve_terms(
+        actor=pem,
+        terms=services.draft_terms(actor=pem, group=overdue, title="T", body="x"),
+        approved_on=TODAY - timedelta(days=400),
+        review_due=TODAY - timedelta(days=1),
+    )
+    closed = GroupFactory()
+    services.approve_terms(
+        actor=pem,
+        terms=services.draft_terms(actor=pem, group=closed, title="T", body="x"),
+        approved_on=TODAY - timedelta(days=400),
+        review_due=TODAY - timedelta(days=1),
+    )
+    closed.status = GroupStatus.CLOSED
+    closed.save()
+    totals = client_for(pem).get("/groups/").context["totals"]
+    assert totals == {"groups": 1, "without_terms": 0, "overdue": 1}
