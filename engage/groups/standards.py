@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -74,11 +74,12 @@ class Compliance:
     group_id: int
     results: tuple[StandardResult, ...]
 
-    @property
+    # Counted once: the standards page sorts by them and shows them for every group.
+    @cached_property
     def met(self) -> int:
         return sum(1 for r in self.results if r.outcome == Outcome.MET)
 
-    @property
+    @cached_property
     def measured(self) -> int:
         return sum(1 for r in self.results if r.is_measured)
 
