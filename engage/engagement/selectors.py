@@ -109,10 +109,23 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
     The window is widened by the clash warning window. Returns the slots and the names of the
     service types, localities and teams they mention (for the messages).
     """
+    others, _, names = _load_slots(start=start, end=end, also=())
+    return others, names
+
+
+def _load_slots(
+    *, start: datetime, end: datetime, also: Iterable[int]
+) -> tuple[list[Slot], dict[int, Slot], Names]:
+    """``candidate_slots``, and in the same two queries the slots of the activities ``also``
+    (whatever their status or dates: a page's own activities, drafts included).
+
+    Returns the candidates, every loaded slot by id, and the names.
+    """
     low, high = start - _margin(), end + _margin()
+    also_ids = sorted(set(also))
     window = Q(starts_at__lt=high, ends_at__gt=low, status__in=CALENDAR_HOLDING)
     rows = list(
-        Activity.objects.filter(window).values_list(
+        Activity.objects.filter(window | Q(pk__in=also_ids)).values_list(
             "pk",
             "title",
             "kind",
@@ -122,13 +135,14 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
             "for_managers",
             "for_workers",
             "tier_one_only",
+            "status",
         )
     )
     through_window = Q(
         activity__starts_at__lt=high,
         activity__ends_at__gt=low,
         activity__status__in=CALENDAR_HOLDING,
-    )
+    ) | Q(activity_id__in=also_ids)
     text = CharField()
     types = (
         Activity.audience_service_types.through._default_manager.filter(through_window)
@@ -166,8 +180,9 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
                 locality_names[key] = label
             else:
                 team_names[int(key)] = label
-    slots = []
-    for pk, title, kind, starts_at, ends_at, owners, managers, workers, tier_one in rows:
+    candidates = []
+    by_id = {}
+    for pk, title, kind, starts_at, ends_at, owners, managers, workers, tier_one, status in rows:
         found = details.get(pk, {"t": set(), "l": set(), "r": set()})
         levels = {
             level
@@ -178,23 +193,25 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
             )
             if chosen
         }
-        slots.append(
-            Slot(
-                id=pk,
-                title=title,
-                kind=kind,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                audience=Audience(
-                    service_types=frozenset(found["t"]),
-                    levels=frozenset(str(level) for level in levels),
-                    localities=frozenset(found["l"]),
-                    tier_one_only=tier_one,
-                ),
-                team_ids=frozenset(int(t) for t in found["r"]),
-            )
+        slot = Slot(
+            id=pk,
+            title=title,
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            audience=Audience(
+                service_types=frozenset(found["t"]),
+                levels=frozenset(str(level) for level in levels),
+                localities=frozenset(found["l"]),
+                tier_one_only=tier_one,
+            ),
+            team_ids=frozenset(int(t) for t in found["r"]),
         )
-    return slots, Names(service_types=type_names, localities=locality_names, teams=team_names)
+        by_id[pk] = slot
+        if status in CALENDAR_HOLDING and starts_at < high and ends_at > low:
+            candidates.append(slot)
+    names = Names(service_types=type_names, localities=locality_names, teams=team_names)
+    return candidates, by_id, names
 
 
 def reference_names(base: Names | None = None) -> Names:
@@ -287,27 +304,32 @@ def report_for(activity: Activity) -> ClashReport:
 
 
 def clash_map(activities: Sequence[Activity]) -> dict[int, ClashReport]:
-    """Clash reports for many activities at once (three queries, whatever their number).
+    """Clash reports for many activities at once (four queries, whatever their number).
 
-    The activities must have their audience and teams prefetched (``with_details``).
+    The activities need only their own fields: their audiences and teams are loaded with the
+    candidates they are compared with.
     """
     live = [a for a in activities if a.status != Status.CANCELLED]
     if not live:
         return {}
     start = min(a.starts_at for a in live)
     end = max(a.ends_at for a in live)
-    others, names = candidate_slots(start=start, end=end)
+    others, slots, names = _load_slots(start=start, end=end, also=[a.pk for a in live])
     names = reference_names(names)
     accepted: dict[int, dict[str, AcceptedWarning]] = {}
     for row in AcceptedWarning.objects.filter(activity__in=[a.pk for a in live]):
         accepted.setdefault(row.activity_id, {})[row.clash_key] = row
     rules = clash_rules()
     today = timezone.localdate()
+    margin = _margin()
     reports = {}
     for activity in live:
+        # Each activity is compared with what ``clashes_for`` would load for it alone: the
+        # activities within the warning margin of its own dates, not of the whole page's.
+        low, high = activity.starts_at - margin, activity.ends_at + margin
         found = find_clashes(
-            slot_for(activity),
-            others,
+            slots[activity.pk],
+            [o for o in others if o.starts_at < high and o.ends_at > low],
             rules=rules,
             notice_from=notice_from(activity, today),
             names=names,
