@@ -163,25 +163,6 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "engagement/calendar.html", context)
 
 
-#: English names (the site is in UK English), as the ``date`` filter's "l" and "F" give them.
-MONTH_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = (
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def _days_with_activities(base: Any, first: date, last: date) -> list[dict[str, Any]]:
     # A day's entry shows the activity's own fields and its clash marker; ``clash_map`` loads
     # the audiences and teams it compares, so nothing else is joined or prefetched here.
@@ -200,10 +181,6 @@ def _days_with_activities(base: Any, first: date, last: date) -> list[dict[str, 
         days.append(
             {
                 "date": day,
-                # Formatted here once rather than by three date filters in each cell.
-                "iso": day.isoformat(),
-                "weekday": MONTH_DAY_NAMES[day.weekday()],
-                "month_name": MONTH_NAMES[day.month],
                 "is_today": day == today,
                 "weekend": day.weekday() >= 5,
                 "holiday": bank_holiday_name(day),

@@ -86,3 +86,73 @@ def calendar_entry(activity: Any, report: Any) -> SafeString:
         clash_marker(report),
         _AD_HOC_TAG if activity.is_ad_hoc else "",
     )
+
+
+#: English names, as the ``date`` filter's "l" and "F" give them (the site is in UK English).
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@register.simple_tag
+def month_day(day: dict[str, Any], month: int) -> SafeString:
+    """One day's cell of the month grid, with its entries (``calendar_entry``).
+
+    A tag rather than template markup: a month has up to 42 cells, and this is the page's
+    largest part.
+    """
+    when = day["date"]
+    modifiers = "".join(
+        (
+            " engage-month__day--outside" if when.month != month else "",
+            " engage-month__day--off" if day["weekend"] or day["holiday"] else "",
+            " engage-month__day--today" if day["is_today"] else "",
+            " engage-month__day--empty" if not day["items"] else "",
+        )
+    )
+    today = (
+        SafeString('<span class="govuk-visually-hidden">Today, </span>') if day["is_today"] else ""
+    )
+    holiday = (
+        format_html('<span class="engage-month__holiday">{}</span>', day["holiday"])
+        if day["holiday"]
+        else ""
+    )
+    entries = (
+        format_html(
+            '<ul class="engage-cal-list">{}</ul>',
+            SafeString("".join(calendar_entry(a, report) for a, report in day["items"])),
+        )
+        if day["items"]
+        else ""
+    )
+    return format_html(
+        '<td class="govuk-table__cell engage-month__day{}">\n'
+        '      <span class="engage-month__date">{}<time datetime="{}">'
+        '<span class="engage-month__weekday">{} </span>{}'
+        '<span class="engage-month__monthname"> {}</span></time></span>\n'
+        "      {}\n"
+        "      {}\n"
+        "    </td>",
+        modifiers,
+        today,
+        when.isoformat(),
+        _WEEKDAYS[when.weekday()],
+        when.day,
+        _MONTHS[when.month],
+        holiday,
+        entries,
+    )
