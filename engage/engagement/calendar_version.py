@@ -1,8 +1,8 @@
 """A version of the calendar's data, for caching what is derived from all of it.
 
-The clash markers of a month and the events meant for a provider's segments are worked out
-from every activity near them (times, status, audience, teams) and the names of service types,
-localities and teams. ``current()`` is a token that changes whenever any of those is written:
+The clash markers of a month are worked out from every activity near them (times, status,
+audience, teams) and the names of service types, localities and teams; the calendar's filters
+list those and the engagement groups. ``current()`` is a token that changes whenever any of those is written:
 the receivers below replace it on every save, delete or audience/team change of those models,
 at once and again when the transaction commits (so a page computed from the data before the
 commit cannot be stored under the new token). A cache key that includes the token is never
@@ -57,9 +57,11 @@ def connect() -> None:
     """Watch every model the clash rules and the events' audience matching read."""
     from engage.council.models import Team
     from engage.engagement.models import Activity
+    from engage.groups.models import EngagementGroup
     from engage.market.models import Locality, ServiceType
 
-    for model in (Activity, ServiceType, Locality, Team):
+    # EngagementGroup: the calendar's group filter lists the groups that still meet.
+    for model in (Activity, ServiceType, Locality, Team, EngagementGroup):
         post_save.connect(_changed, sender=model, dispatch_uid=f"calendar-version-{model}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"calendar-version-del-{model}")
     for field in ("audience_service_types", "audience_localities", "required_teams"):

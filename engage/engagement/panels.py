@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from engage.engagement import selectors
 from engage.engagement.models import Activity
+from engage.portal.access import contact_for
 
 PANEL_SIZE = 8
 
@@ -52,7 +53,7 @@ PORTAL_EVENTS_SHOWN = 5
 
 def portal_upcoming_events(user: Any, provider: Any) -> dict[str, Any] | None:
     """The portal home's next events meant for the signed-in provider user, with their place."""
-    contact = selectors.contact_of(user)
+    contact = contact_for(user)
     if contact is None:
         return None
     places = selectors.places_of(contact)

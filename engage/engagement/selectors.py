@@ -436,6 +436,34 @@ class CalendarFilters:
     mine: bool = False
 
 
+def calendar_filter_choices() -> dict[str, list[tuple[Any, str]]]:
+    """The calendar filters' choices: active localities, service types and teams (slug, name)
+    and the engagement groups that still meet (id, name).
+
+    Cached under the calendar's version, which every write of these models replaces.
+    """
+    key = f"engagement:calendar-filters:{calendar_version.current()}"
+    choices: dict[str, list[tuple[Any, str]]] | None = cache.get(key)
+    if choices is None:
+        from engage.council.models import Team
+        from engage.groups.models import EngagementGroup, GroupStatus
+
+        choices = {
+            "localities": list(Locality.objects.filter(is_active=True).values_list("slug", "name")),
+            "service_types": list(
+                ServiceType.objects.filter(is_active=True).values_list("slug", "name")
+            ),
+            "teams": list(Team.objects.filter(is_active=True).values_list("slug", "name")),
+            "groups": list(
+                EngagementGroup.objects.filter(status__in=(GroupStatus.ACTIVE, GroupStatus.PAUSED))
+                .order_by("name")
+                .values_list("pk", "name")
+            ),
+        }
+        cache.set(key, choices, timeout=CLASH_CACHE_SECONDS)
+    return choices
+
+
 def _audience_dimension_matches(through: Any, field: str, slug: str) -> Q:
     """The activity's audience includes ``slug`` in one dimension (empty means all)."""
     rows = through.objects.filter(activity_id=OuterRef("pk"))

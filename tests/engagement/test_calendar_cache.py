@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from engage.engagement import calendar_version
 from engage.engagement.models import Activity
+from engage.groups.models import GroupStatus
 from tests.council.factories import TeamFactory
 from tests.engagement.factories import ActivityFactory, at
+from tests.groups.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,20 @@ def test_a_lost_version_is_never_an_old_one() -> None:
     before = calendar_version.current()
     cache.delete(calendar_version.KEY)
     assert calendar_version.current() != before
+
+
+def test_the_filters_list_a_new_group_and_drop_a_closed_locality_at_once(
+    client_for: Any, pem: Any, localities: Any
+) -> None:
+    client = client_for(pem)
+    html, _ = _month(client)
+    assert '<option value="north">North</option>' in html
+    group = GroupFactory(name="Care Home Managers Group", status=GroupStatus.ACTIVE)
+    localities["north"].is_active = False
+    localities["north"].save()
+    html, _ = _month(client)
+    assert f'<option value="{group.pk}">Care Home Managers Group</option>' in html
+    assert '<option value="north">North</option>' not in html
+    group.status = GroupStatus.CLOSED
+    group.save()
+    assert "Care Home Managers Group" not in _month(client)[0]
