@@ -11,7 +11,9 @@ class EngagementConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from engage.engagement import models
+        from engage.engagement import calendar_version, models
+
+        calendar_version.connect()
 
         auditlog.register(
             models.Activity,

@@ -21,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 
 from engage.core.working_days import bank_holiday_name, working_days_between
@@ -76,16 +78,18 @@ class Slot:
     audience: Audience
     team_ids: frozenset[int] = frozenset()
 
-    @property
+    # Cached: the calendar compares every slot with dozens of others (a frozen dataclass
+    # keeps its fields fixed, so the days never go stale).
+    @cached_property
     def first_day(self) -> date:
         return local_day(self.starts_at)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         # An activity ending at midnight does not occupy the next day.
         return local_day(self.ends_at - timedelta(microseconds=1))
 
-    @property
+    @cached_property
     def days(self) -> list[date]:
         first, last = self.first_day, max(self.first_day, self.last_day)
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -112,6 +116,18 @@ class Clash:
 
 def local_day(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
+
+
+def working_gap(start: date, end: date) -> int:
+    """``working_days_between``, remembered: the calendar asks for the same pairs of days on
+    every request. The council's closure days are part of the key, so a change to them is
+    never answered from an old count (bank holidays are fixed for a given date)."""
+    return _working_gap(start, end, tuple(getattr(settings, "ENGAGE_CLOSURE_DATES", ())))
+
+
+@lru_cache(maxsize=8192)
+def _working_gap(start: date, end: date, closures: tuple[str, ...]) -> int:
+    return working_days_between(start, end)
 
 
 def format_day(day: date) -> str:
@@ -178,9 +194,9 @@ def pair_clashes(slot: Slot, other: Slot, rules: Rules, names: Names | None = No
             )
         else:
             if slot.last_day < other.first_day:
-                gap = working_days_between(slot.last_day, other.first_day)
+                gap = working_gap(slot.last_day, other.first_day)
             else:
-                gap = working_days_between(other.last_day, slot.first_day)
+                gap = working_gap(other.last_day, slot.first_day)
             if gap <= rules.warning_working_days:
                 plural = "day" if gap == 1 else "days"
                 found.append(

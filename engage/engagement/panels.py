@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Window
 from django.utils import timezone
 
 from engage.engagement import selectors
 from engage.engagement.models import Activity
+from engage.portal.access import contact_for
 
 PANEL_SIZE = 8
 
@@ -51,15 +53,17 @@ PORTAL_EVENTS_SHOWN = 5
 
 def portal_upcoming_events(user: Any, provider: Any) -> dict[str, Any] | None:
     """The portal home's next events meant for the signed-in provider user, with their place."""
-    contact = selectors.contact_of(user)
+    contact = contact_for(user)
     if contact is None:
         return None
     places = selectors.places_of(contact)
-    events = selectors.events_for_contact(contact, places=places)
-    if not events:
+    events = selectors.events_for_contact_queryset(contact, places=places)
+    # The first few and how many there are in all, in one query.
+    shown = list(events.annotate(total=Window(Count("pk")))[:PORTAL_EVENTS_SHOWN])
+    if not shown:
         return None
-    shown = events[:PORTAL_EVENTS_SHOWN]
+    total = shown[0].total
     return {
         "rows": [(activity, places.get(activity.pk)) for activity in shown],
-        "total": len(events),
+        "total": total,
     }

@@ -8,12 +8,14 @@ may not see.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -31,6 +33,7 @@ from django.utils import timezone
 from engage.accounts.models import Role
 from engage.accounts.permissions import Capability, has_capability
 from engage.council.models import Officer, PartnerPerson
+from engage.engagement import calendar_version
 from engage.engagement.clashes import Clash, Names, Rules, Slot, find_clashes
 from engage.engagement.models import (
     AcceptedWarning,
@@ -109,10 +112,23 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
     The window is widened by the clash warning window. Returns the slots and the names of the
     service types, localities and teams they mention (for the messages).
     """
+    others, _, names = _load_slots(start=start, end=end, also=())
+    return others, names
+
+
+def _load_slots(
+    *, start: datetime, end: datetime, also: Iterable[int]
+) -> tuple[list[Slot], dict[int, Slot], Names]:
+    """``candidate_slots``, and in the same two queries the slots of the activities ``also``
+    (whatever their status or dates: a page's own activities, drafts included).
+
+    Returns the candidates, every loaded slot by id, and the names.
+    """
     low, high = start - _margin(), end + _margin()
+    also_ids = sorted(set(also))
     window = Q(starts_at__lt=high, ends_at__gt=low, status__in=CALENDAR_HOLDING)
     rows = list(
-        Activity.objects.filter(window).values_list(
+        Activity.objects.filter(window | Q(pk__in=also_ids)).values_list(
             "pk",
             "title",
             "kind",
@@ -122,13 +138,14 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
             "for_managers",
             "for_workers",
             "tier_one_only",
+            "status",
         )
     )
     through_window = Q(
         activity__starts_at__lt=high,
         activity__ends_at__gt=low,
         activity__status__in=CALENDAR_HOLDING,
-    )
+    ) | Q(activity_id__in=also_ids)
     text = CharField()
     types = (
         Activity.audience_service_types.through._default_manager.filter(through_window)
@@ -166,8 +183,9 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
                 locality_names[key] = label
             else:
                 team_names[int(key)] = label
-    slots = []
-    for pk, title, kind, starts_at, ends_at, owners, managers, workers, tier_one in rows:
+    candidates = []
+    by_id = {}
+    for pk, title, kind, starts_at, ends_at, owners, managers, workers, tier_one, status in rows:
         found = details.get(pk, {"t": set(), "l": set(), "r": set()})
         levels = {
             level
@@ -178,23 +196,25 @@ def candidate_slots(*, start: datetime, end: datetime) -> tuple[list[Slot], Name
             )
             if chosen
         }
-        slots.append(
-            Slot(
-                id=pk,
-                title=title,
-                kind=kind,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                audience=Audience(
-                    service_types=frozenset(found["t"]),
-                    levels=frozenset(str(level) for level in levels),
-                    localities=frozenset(found["l"]),
-                    tier_one_only=tier_one,
-                ),
-                team_ids=frozenset(int(t) for t in found["r"]),
-            )
+        slot = Slot(
+            id=pk,
+            title=title,
+            kind=kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            audience=Audience(
+                service_types=frozenset(found["t"]),
+                levels=frozenset(str(level) for level in levels),
+                localities=frozenset(found["l"]),
+                tier_one_only=tier_one,
+            ),
+            team_ids=frozenset(int(t) for t in found["r"]),
         )
-    return slots, Names(service_types=type_names, localities=locality_names, teams=team_names)
+        by_id[pk] = slot
+        if status in CALENDAR_HOLDING and starts_at < high and ends_at > low:
+            candidates.append(slot)
+    names = Names(service_types=type_names, localities=locality_names, teams=team_names)
+    return candidates, by_id, names
 
 
 def reference_names(base: Names | None = None) -> Names:
@@ -286,38 +306,63 @@ def report_for(activity: Activity) -> ClashReport:
     )
 
 
-def clash_map(activities: Sequence[Activity]) -> dict[int, ClashReport]:
-    """Clash reports for many activities at once (three queries, whatever their number).
+#: How long a page's clash reports stay cached (a new calendar version replaces them sooner).
+CLASH_CACHE_SECONDS = 3600
 
-    The activities must have their audience and teams prefetched (``with_details``).
+
+def clash_map(activities: Sequence[Activity]) -> dict[int, ClashReport]:
+    """Clash reports for many activities at once (a fixed number of queries, whatever their
+    number; one when cached).
+
+    The activities need only their own fields: their audiences and teams are loaded with the
+    candidates they are compared with. The clashes are cached under the calendar's version
+    (``calendar_version``), today's date and the rules; accepted warnings are read fresh.
     """
     live = [a for a in activities if a.status != Status.CANCELLED]
     if not live:
         return {}
+    today = timezone.localdate()
+    rules = clash_rules()
+    ids = sorted(a.pk for a in live)
+    version = (calendar_version.current(), today, rules, settings.ENGAGE_CLOSURE_DATES, ids)
+    key = "engagement:clashes:" + hashlib.sha256(repr(version).encode()).hexdigest()
+    found_by_id: dict[int, list[Clash]] | None = cache.get(key)
+    if found_by_id is None:
+        found_by_id = _clashes_of(live, rules=rules, today=today)
+        cache.set(key, found_by_id, timeout=CLASH_CACHE_SECONDS)
+    accepted: dict[int, dict[str, AcceptedWarning]] = {}
+    for row in AcceptedWarning.objects.filter(activity__in=ids):
+        accepted.setdefault(row.activity_id, {})[row.clash_key] = row
+    return {
+        pk: ClashReport(
+            clashes=[c for c in found if not c.is_warning],
+            warnings=[c for c in found if c.is_warning],
+            accepted=accepted.get(pk, {}),
+        )
+        for pk, found in found_by_id.items()
+    }
+
+
+def _clashes_of(live: Sequence[Activity], *, rules: Rules, today: date) -> dict[int, list[Clash]]:
+    """Every clash of each of ``live`` (three queries)."""
     start = min(a.starts_at for a in live)
     end = max(a.ends_at for a in live)
-    others, names = candidate_slots(start=start, end=end)
+    others, slots, names = _load_slots(start=start, end=end, also=[a.pk for a in live])
     names = reference_names(names)
-    accepted: dict[int, dict[str, AcceptedWarning]] = {}
-    for row in AcceptedWarning.objects.filter(activity__in=[a.pk for a in live]):
-        accepted.setdefault(row.activity_id, {})[row.clash_key] = row
-    rules = clash_rules()
-    today = timezone.localdate()
-    reports = {}
+    margin = _margin()
+    found_by_id = {}
     for activity in live:
-        found = find_clashes(
-            slot_for(activity),
-            others,
+        # Each activity is compared with what ``clashes_for`` would load for it alone: the
+        # activities within the warning margin of its own dates, not of the whole page's.
+        low, high = activity.starts_at - margin, activity.ends_at + margin
+        found_by_id[activity.pk] = find_clashes(
+            slots[activity.pk],
+            [o for o in others if o.starts_at < high and o.ends_at > low],
             rules=rules,
             notice_from=notice_from(activity, today),
             names=names,
         )
-        reports[activity.pk] = ClashReport(
-            clashes=[c for c in found if not c.is_warning],
-            warnings=[c for c in found if c.is_warning],
-            accepted=accepted.get(activity.pk, {}),
-        )
-    return reports
+    return found_by_id
 
 
 # --- Who may see what -----------------------------------------------------------------------
@@ -389,6 +434,34 @@ class CalendarFilters:
     #: One engagement group's meetings (its id), or None for any.
     group: int | None = None
     mine: bool = False
+
+
+def calendar_filter_choices() -> dict[str, list[tuple[Any, str]]]:
+    """The calendar filters' choices: active localities, service types and teams (slug, name)
+    and the engagement groups that still meet (id, name).
+
+    Cached under the calendar's version, which every write of these models replaces.
+    """
+    key = f"engagement:calendar-filters:{calendar_version.current()}"
+    choices: dict[str, list[tuple[Any, str]]] | None = cache.get(key)
+    if choices is None:
+        from engage.council.models import Team
+        from engage.groups.models import EngagementGroup, GroupStatus
+
+        choices = {
+            "localities": list(Locality.objects.filter(is_active=True).values_list("slug", "name")),
+            "service_types": list(
+                ServiceType.objects.filter(is_active=True).values_list("slug", "name")
+            ),
+            "teams": list(Team.objects.filter(is_active=True).values_list("slug", "name")),
+            "groups": list(
+                EngagementGroup.objects.filter(status__in=(GroupStatus.ACTIVE, GroupStatus.PAUSED))
+                .order_by("name")
+                .values_list("pk", "name")
+            ),
+        }
+        cache.set(key, choices, timeout=CLASH_CACHE_SECONDS)
+    return choices
 
 
 def _audience_dimension_matches(through: Any, field: str, slug: str) -> Q:
@@ -467,39 +540,61 @@ def events_for_contact(
 ) -> list[Activity]:
     """Published events meant for ``contact`` (their segments), or that they registered for.
 
-    A fixed number of queries: the candidates are loaded with their audience prefetched and
-    matched in memory against the contact's segments. Pass ``places`` (from ``places_of``)
-    when the caller needs them too, to save loading them twice.
+    A fixed number of queries, with their audience and venue loaded. Pass ``places`` (from
+    ``places_of``) when the caller needs them too, to save loading them twice.
     """
-    segments = contact_segments(contact)
-    registered_ids = set(places_of(contact) if places is None else places)
-    queryset = (
-        Activity.objects.filter(status__in=PUBLIC_STATUSES, kind__in=_gathering_kinds())
-        .prefetch_related(
+    return list(
+        events_for_contact_queryset(
+            contact, upcoming_only=upcoming_only, places=places
+        ).prefetch_related(
             Prefetch("audience_service_types", queryset=ServiceType.objects.order_by("position")),
             Prefetch("audience_localities", queryset=Locality.objects.order_by("name")),
         )
-        .select_related("venue")
     )
+
+
+def events_for_contact_queryset(
+    contact: Contact, *, upcoming_only: bool = True, places: dict[int, str] | None = None
+) -> QuerySet[Activity]:
+    """``events_for_contact`` as a queryset (soonest first, venue joined): the audience is
+    matched against the contact's segments in SQL, so it can be counted and sliced."""
+    segments = contact_segments(contact)
+    registered_ids = set(places_of(contact) if places is None else places)
+    queryset = Activity.objects.filter(
+        status__in=PUBLIC_STATUSES, kind__in=_gathering_kinds()
+    ).select_related("venue")
     if upcoming_only:
         queryset = queryset.filter(ends_at__gte=timezone.now(), status=Status.PUBLISHED)
-    # Narrowed in SQL to audiences that can reach one of the contact's localities and service
-    # types (an empty dimension reaches all), then matched exactly in memory.
-    reachable = _reaches_any(
-        Activity.audience_localities.through, "locality", {s.locality for s in segments}
-    ) & _reaches_any(
-        Activity.audience_service_types.through,
-        "servicetype",
-        {s.service_type for s in segments},
-    )
-    queryset = queryset.filter(reachable | Q(pk__in=sorted(registered_ids)))
-    return [a for a in queryset if a.pk in registered_ids or meant_for(a, segments)]
+    return queryset.filter(_meant_for_any(segments) | Q(pk__in=sorted(registered_ids)))
 
 
-def _reaches_any(through: Any, field: str, slugs: set[str]) -> Q:
-    """The activity's audience is empty in this dimension or includes one of ``slugs``."""
-    rows = through.objects.filter(activity_id=OuterRef("pk"))
-    return ~Exists(rows) | Exists(rows.filter(**{f"{field}__slug__in": sorted(slugs)}))
+def _meant_for_any(segments: Iterable[Segment]) -> Q:
+    """SQL for ``meant_for``: the activity's audience includes one of ``segments``.
+
+    Each dimension of an audience is empty (everyone) or must hold the segment's value; the
+    segments are grouped by level, Tier One and service type so that the localities of one
+    group are a single ``IN``.
+    """
+    localities_by_group: dict[tuple[str, bool, str], set[str]] = {}
+    for segment in segments:
+        key = (segment.level, segment.tier_one, segment.service_type)
+        localities_by_group.setdefault(key, set()).add(segment.locality)
+    types = Activity.audience_service_types.through.objects.filter(activity_id=OuterRef("pk"))
+    places = Activity.audience_localities.through.objects.filter(activity_id=OuterRef("pk"))
+    every_level = Q(for_owners=False, for_managers=False, for_workers=False)
+    matched = Q(pk__in=[])
+    for (level, tier_one, service_type), localities in sorted(
+        localities_by_group.items(), key=lambda item: item[0]
+    ):
+        condition = (~Exists(types) | Exists(types.filter(servicetype__slug=service_type))) & (
+            ~Exists(places) | Exists(places.filter(locality__slug__in=sorted(localities)))
+        )
+        field = LEVEL_FIELDS.get(Level(level)) if level in Level.values else None
+        condition &= (every_level | Q(**{field: True})) if field else every_level
+        if not tier_one:
+            condition &= Q(tier_one_only=False)
+        matched |= condition
+    return matched
 
 
 def _gathering_kinds() -> list[str]:

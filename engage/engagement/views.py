@@ -21,7 +21,6 @@ from engage.accounts.permissions import Capability, capability_required, has_cap
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import paginate
 from engage.core.working_days import bank_holiday_name
-from engage.council.models import Team
 from engage.council.selectors import officer_for
 from engage.engagement import attendance, ics, selectors, services
 from engage.engagement.clashes import LONDON, describe_audience
@@ -44,7 +43,7 @@ from engage.engagement.modes import (
     recommend_mode,
 )
 from engage.market.audience import Audience, contacts_reached, reach
-from engage.market.models import Contact, Level, Locality, ServiceType
+from engage.market.models import Contact, Level
 
 Status = Activity.Status
 
@@ -88,17 +87,6 @@ def _filters(request: HttpRequest) -> selectors.CalendarFilters:
     )
 
 
-def _calendar_groups() -> list[tuple[int, str]]:
-    """(id, name) of the engagement groups that still meet, for the calendar's group filter."""
-    from engage.groups.models import EngagementGroup, GroupStatus
-
-    return list(
-        EngagementGroup.objects.filter(status__in=(GroupStatus.ACTIVE, GroupStatus.PAUSED))
-        .order_by("name")
-        .values_list("pk", "name")
-    )
-
-
 @capability_required(Capability.CALENDAR_VIEW)
 def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Month (default), week or list of every activity the user may see, filtered."""
@@ -116,10 +104,7 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "anchor": anchor,
         "today": today,
         "filters": filters,
-        "localities": Locality.objects.filter(is_active=True),
-        "service_types": ServiceType.objects.filter(is_active=True),
-        "teams": Team.objects.filter(is_active=True),
-        "groups": _calendar_groups(),
+        **selectors.calendar_filter_choices(),
         "levels": Level.choices,
         "statuses": Status.choices,
         "kinds": Kind.choices,
@@ -164,12 +149,10 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _days_with_activities(base: Any, first: date, last: date) -> list[dict[str, Any]]:
+    # A day's entry shows the activity's own fields and its clash marker; ``clash_map`` loads
+    # the audiences and teams it compares, so nothing else is joined or prefetched here.
     activities = list(
-        selectors.with_details(
-            selectors.activities_between(
-                base, _start_of(first), _start_of(last + timedelta(days=1))
-            )
-        )
+        selectors.activities_between(base, _start_of(first), _start_of(last + timedelta(days=1)))
     )
     reports = selectors.clash_map(activities)
     by_day: dict[date, list[tuple[Activity, Any]]] = {}

@@ -6,12 +6,31 @@ who has left the provider or whose data was erased belongs to none and sees noth
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.http import Http404
 
 from engage.accounts.models import Role
 from engage.market.models import Contact, Provider
+
+#: Contacts already looked up by ``contact_for`` while a page only reads (``reading()``).
+_read_only_contacts: ContextVar[dict[int, Contact | None] | None] = ContextVar(
+    "portal_read_only_contacts", default=None
+)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Within this block ``contact_for`` looks each user up once: for a page that only reads,
+    such as the portal home, whose panels from several apps each ask for the contact."""
+    token = _read_only_contacts.set({})
+    try:
+        yield
+    finally:
+        _read_only_contacts.reset(token)
 
 
 def contact_for(user: Any) -> Contact | None:
@@ -20,11 +39,17 @@ def contact_for(user: Any) -> Contact | None:
         return None
     if user.role != Role.PROVIDER:
         return None
-    return (
+    known = _read_only_contacts.get()
+    if known is not None and user.pk in known:
+        return known[user.pk]
+    contact = (
         Contact.objects.select_related("provider")
         .filter(user_id=user.pk, is_active=True, erased_at__isnull=True)
         .first()
     )
+    if known is not None:
+        known[user.pk] = contact
+    return contact
 
 
 def provider_for(user: Any) -> Provider | None:

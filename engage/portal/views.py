@@ -23,7 +23,7 @@ from engage.enquiries import services as enquiry_services
 from engage.enquiries.forms import CategoryChoiceForm, MessageForm, ProviderEnquiryForm
 from engage.enquiries.models import FINISHED_STATUSES, OPEN_STATUSES, Channel, EnquiryCategory
 from engage.portal import selectors, services
-from engage.portal.access import contact_for, require_provider
+from engage.portal.access import contact_for, reading, require_provider
 from engage.portal.forms import ContactForm, OrganisationForm
 from engage.portal.panels import sections_for
 
@@ -40,12 +40,14 @@ PORTAL = "Your organisation"
 @capability_required(Capability.PORTAL_USE)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who to contact, open enquiries, and what other apps put on the portal home."""
-    provider = require_provider(request.user)
-    return render(
-        request,
-        "portal/home.html",
-        {"provider": provider, "sections": sections_for(request.user, provider)},
-    )
+    # The home only reads, and its panels each ask for the user's contact: look it up once.
+    with reading():
+        provider = require_provider(request.user)
+        return render(
+            request,
+            "portal/home.html",
+            {"provider": provider, "sections": sections_for(request.user, provider)},
+        )
 
 
 @capability_required(Capability.PORTAL_USE)

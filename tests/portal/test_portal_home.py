@@ -129,3 +129,31 @@ def test_portal_pages_use_the_same_queries_for_few_or_many_enquiries(
         if index % 3 == 0:
             services.take_enquiry(actor=officer, enquiry=enquiry)
     assert _count(client, url) == few
+
+
+def test_the_home_looks_the_contact_up_once_for_all_its_panels(
+    client_for: Any, provider_a_user: Any
+) -> None:
+    from engage.market.models import Contact
+
+    client = client_for(provider_a_user)
+    client.get(HOME)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(HOME).status_code == 200
+    contact_table = f'FROM "{Contact._meta.db_table}" '
+    lookups = [q for q in captured.captured_queries if contact_table in q["sql"]]
+    assert len(lookups) == 1
+
+
+def test_contact_for_remembers_only_within_a_reading_block(provider_a_user: Any) -> None:
+    from engage.portal.access import contact_for, reading
+
+    with reading():
+        first = contact_for(provider_a_user)
+        with CaptureQueriesContext(connection) as captured:
+            assert contact_for(provider_a_user) is first
+        assert not captured.captured_queries
+    assert first is not None
+    first.is_active = False
+    first.save()
+    assert contact_for(provider_a_user) is None  # outside the block: looked up afresh

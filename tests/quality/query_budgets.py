@@ -19,13 +19,13 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "council:partner_list": ("pem", 4),
     "council:councillor_list": ("pem", 3),
     "council:officer_edit": ("pem", 5),
-    "engagement:calendar": ("officer", 7),
+    "engagement:calendar": ("officer", 3),
     "engagement:activity_detail": ("pem", 20),
     "engagement:registrations": ("officer", 9),
     "engagement:venue_list": ("officer", 4),
     "engagement:mode_guide": ("officer", 2),
     "engagement:my_feed": ("officer", 4),
-    "engagement:portal_events": ("provider", 13),
+    "engagement:portal_events": ("provider", 12),
     "engagement:portal_event": ("provider", 11),
     "engagement:partner_invitations": ("partner", 9),
     "engagement:public_feed": ("anonymous", 4),
@@ -49,7 +49,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     # Session, user, contact, and a fixed few per panel (who to contact, enquiries, events;
     # forward plans and meetings: the contact's segments, the groups meant for them, three lists;
     # evaluations to give and you said, we did: three more).
-    "portal:home": ("provider", 28),
+    "portal:home": ("provider", 23),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),
