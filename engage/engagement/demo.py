@@ -448,7 +448,7 @@ def seed(ctx: DemoContext) -> None:
             if chosen_locality:
                 locality_links.append(
                     Activity.audience_localities.through(
-                        activity_id=activity.pk, locality_id=locality.pk
+                        activity_id=activity.pk, locality_id=chosen_locality.pk
                     )
                 )
         for slug in spec["teams"]:
