@@ -13,6 +13,12 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    mixture of its chains, solved by column generation; any prices give a valid bound, so
    it is reported even when time runs out first. The per-series dynamic-programming
    bound (`series_lower_bounds`) is the floor.
+3a. Price and round, for problems between `WHOLE_MODEL_CANDIDATES` and
+   `ROUNDING_CANDIDATES` meeting-days (the county): the starting plan gets only
+   `START_SHARE` of the time and the LP runs until `LP_SHARE`; then every series is put
+   on its heaviest chain in the LP (`engage.planner.bound.rounded_plan`) and that plan
+   is repaired by the same best responses until `REPAIR_SHARE`, and kept when it is
+   valid and cheaper than the starting plan.
 4. CP-SAT on the time-indexed model (`engage.planner.model.PlanningModel`, one Boolean
    per meeting and candidate day). Small problems (up to `WHOLE_MODEL_CANDIDATES`
    meeting-days) are solved as one model, which proves optimality or infeasibility;
@@ -70,7 +76,7 @@ BOUND_SHARE = 0.95
 ROUNDING_CANDIDATES = 40_000
 START_SHARE = 0.06
 LP_SHARE = 0.6
-REPAIR_SHARE = 0.92
+REPAIR_SHARE = 0.97
 #: Neighbourhood search: meetings move at most this many working days at once; a
 #: neighbourhood frees at most this many meetings; a calendar neighbourhood spans this
 #: many working days.
