@@ -13,6 +13,12 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    mixture of its chains, solved by column generation; any prices give a valid bound, so
    it is reported even when time runs out first. The per-series dynamic-programming
    bound (`series_lower_bounds`) is the floor.
+3a. Price and round, for problems between `WHOLE_MODEL_CANDIDATES` and
+   `ROUNDING_CANDIDATES` meeting-days (the county): the starting plan gets only
+   `START_SHARE` of the time and the LP runs until `LP_SHARE`; then every series is put
+   on its heaviest chain in the LP (`engage.planner.bound.rounded_plan`) and that plan
+   is repaired by the same best responses until `REPAIR_SHARE`, and kept when it is
+   valid and cheaper than the starting plan.
 4. CP-SAT on the time-indexed model (`engage.planner.model.PlanningModel`, one Boolean
    per meeting and candidate day). Small problems (up to `WHOLE_MODEL_CANDIDATES`
    meeting-days) are solved as one model, which proves optimality or infeasibility;
@@ -38,7 +44,7 @@ from datetime import date
 import numpy as np
 from ortools.sat.python import cp_model
 
-from engage.planner.bound import lower_bound
+from engage.planner.bound import bound_with_blocks, lower_bound, rounded_plan
 from engage.planner.compiled import Compiled
 from engage.planner.explain import explain_infeasibility, precheck
 from engage.planner.heuristic import Placement, improve, series_lower_bounds
@@ -57,9 +63,20 @@ from engage.planner.workdays import WorkingCalendar
 #: Problems with at most this many (meeting, candidate day) pairs are solved as one
 #: CP-SAT model; larger ones by large-neighbourhood search with the same model.
 WHOLE_MODEL_CANDIDATES = 4000
-#: Shares of the time limit, from the start, by which the heuristic and the bound stop.
+#: Shares of the time limit, from the start, by which the heuristic and the bound stop
+#: when the whole model is solved.
 HEURISTIC_SHARE = 0.5
 BOUND_SHARE = 0.95
+#: Problems above `WHOLE_MODEL_CANDIDATES` and up to this many meeting-days are planned
+#: by price and round: a short starting plan (until `START_SHARE` of the time), the
+#: bound's LP (until `LP_SHARE`), its heaviest chains repaired by best responses (until
+#: `REPAIR_SHARE`), then neighbourhood search. Larger ones (whose LPs do not converge in
+#: their time, so that rounding them gives poor plans) keep the heuristic until
+#: `HEURISTIC_SHARE`, the bound until `BOUND_SHARE`, then neighbourhood search.
+ROUNDING_CANDIDATES = 40_000
+START_SHARE = 0.06
+LP_SHARE = 0.6
+REPAIR_SHARE = 0.97
 #: Neighbourhood search: meetings move at most this many working days at once; a
 #: neighbourhood frees at most this many meetings; a calendar neighbourhood spans this
 #: many working days.
@@ -206,9 +223,29 @@ def solve(problem: Problem) -> Plan:
     deadline = began + limit
     compiled = Compiled(problem, cal, domains)
     lower = sum(series_lower_bounds(compiled).values()) + compiled.constant
-    placements = improve(compiled, began + HEURISTIC_SHARE * limit, problem.random_seed)
+    candidates = sum(len(m.days) for m in compiled.meetings)
+    whole = candidates <= WHOLE_MODEL_CANDIDATES
+    rounding = not whole and candidates <= ROUNDING_CANDIDATES
+    start_share = START_SHARE if rounding else HEURISTIC_SHARE
+    placements = improve(compiled, began + start_share * limit, problem.random_seed)
     plan, validation = _plan_from(compiled, placements)
-    whole = sum(len(m.days) for m in compiled.meetings) <= WHOLE_MODEL_CANDIDATES
+    bound: int | None = None
+    if rounding:
+        found, parts = bound_with_blocks(compiled, placements, began + LP_SHARE * limit)
+        bound = max(lower, found)
+        # Price and round: the LP's heaviest chains, repaired by best responses, usually
+        # beat the starting plan by far; keep whichever is cheaper (and valid).
+        repaired = improve(
+            compiled,
+            began + REPAIR_SHARE * limit,
+            problem.random_seed,
+            rounded_plan(compiled, parts),
+        )
+        repaired_plan, repaired_check = _plan_from(compiled, repaired)
+        if repaired_check.ok and (
+            not validation.ok or repaired_check.soft_cost < validation.soft_cost
+        ):
+            placements, plan, validation = repaired, repaired_plan, repaired_check
     if not validation.ok or whole:
         outcome = _solve_whole(compiled, placements, deadline)
         if outcome.status == "infeasible":
@@ -238,7 +275,10 @@ def solve(problem: Problem) -> Plan:
             bound = max(lower, lower_bound(compiled, placements, deadline))
             return _finished(plan, validation, bound, began)
         placements = outcome.placements
-    bound = max(lower, lower_bound(compiled, placements, began + BOUND_SHARE * limit))
+    if bound is None:
+        bound = max(lower, lower_bound(compiled, placements, began + BOUND_SHARE * limit))
+    else:
+        bound = max(bound, lower)
     placements = _search(compiled, placements, deadline)
     plan, validation = _plan_from(compiled, placements)
     return _finished(plan, validation, bound, began)

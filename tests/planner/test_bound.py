@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import time
 from dataclasses import replace
 from datetime import date
@@ -10,7 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from engage.planner import solver as planner_solver
-from engage.planner.bound import blocks, lower_bound
+from engage.planner.bound import (
+    DantzigWolfeBound,
+    blocks,
+    bound_with_blocks,
+    lower_bound,
+    rounded_plan,
+)
 from engage.planner.compiled import Compiled
 from engage.planner.heuristic import improve, series_lower_bounds
 from engage.planner.model import PlanningModel
@@ -152,3 +160,58 @@ def test_whole_model_proves_small_problems_optimal_with_any_worker_count(workers
     result = solve(p)
     assert result.status == "optimal"
     assert result.best_bound == result.objective == check(p, result).soft_cost
+
+
+@FAST
+@given(small_problems())
+def test_the_rounded_lp_plan_gives_each_meeting_a_candidate_day_within_its_gaps(
+    p: Problem,
+) -> None:
+    compiled = compiled_of(p)
+    if compiled is None or not compiled.meetings:
+        return
+    placements = improve(compiled, time.perf_counter() + 0.05)
+    if not planner_solver._plan_from(compiled, placements)[1].ok:
+        return
+    bound, parts = bound_with_blocks(compiled, placements, time.perf_counter() + 2.0)
+    rounded = rounded_plan(compiled, parts)
+    assert sorted(placement.number for placement in rounded) == list(range(len(compiled.meetings)))
+    position = {placement.number: placement for placement in rounded}
+    for series_ in compiled.series:
+        numbers = compiled.of_series[series_.key]
+        offsets = [int(compiled.meetings[n].offsets[position[n].position]) for n in numbers]
+        gaps = [b - a for a, b in itertools.pairwise(offsets)]
+        assert all(7 * series_.min_gap_weeks <= g <= 7 * series_.max_gap_weeks for g in gaps)
+        for n in numbers:
+            assert 0 <= position[n].slot < len(series_.slots)
+    # Diving fixes every series and leaves the proven bound alone.
+    assert all(len(part.fixed) == len(part.keys) for part in parts)
+    assert math.ceil(sum(part.bound for part in parts) + compiled.constant - 1e-6) == bound
+    # Repairing the rounded plan gives a valid plan costed like the validator.
+    repaired = improve(compiled, time.perf_counter() + 0.05, 0, rounded)
+    _, validation = planner_solver._plan_from(compiled, repaired)
+    if validation.ok:
+        days = [0] * len(compiled.meetings)
+        for placement in repaired:
+            meeting = compiled.meetings[placement.number]
+            days[placement.number] = int(meeting.days[placement.position])
+        assert compiled.cost(days) == validation.soft_cost
+
+
+@FAST
+@given(small_problems())
+def test_reading_the_master_lp_directly_gives_the_public_apis_bound(p: Problem) -> None:
+    compiled = compiled_of(p)
+    if compiled is None or not compiled.meetings:
+        return
+    placements = improve(compiled, time.perf_counter() + 0.05)
+    if not planner_solver._plan_from(compiled, placements)[1].ok:
+        return
+    fast = lower_bound(compiled, placements, time.perf_counter() + 5.0)
+    original = DantzigWolfeBound._solve_raw
+    DantzigWolfeBound._solve_raw = lambda self, params: None  # type: ignore[method-assign]
+    try:
+        public = lower_bound(compiled, placements, time.perf_counter() + 5.0)
+    finally:
+        DantzigWolfeBound._solve_raw = original  # type: ignore[method-assign]
+    assert fast == public
