@@ -8,6 +8,7 @@ What is not the user's is answered with 404, as if it did not exist.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -46,7 +48,7 @@ from engage.enquiries.models import (
     Route,
     Status,
 )
-from engage.enquiries.targets import due_soon_q, overdue_q
+from engage.enquiries.targets import due_soon_limit, due_soon_q, overdue_q
 from engage.market.models import Provider, Service
 from engage.portal.access import provider_for
 
@@ -174,9 +176,52 @@ def queue_filter(tab: str, officer: Officer | None, today: date) -> Q:
     return Q()
 
 
+#: The version of every cached set of queue counts; a new one after any write to an enquiry.
+QUEUE_COUNTS_VERSION = "enquiries:queue-counts:version"
+#: Counts are also keyed by day, so a day's entry is not needed after it.
+QUEUE_COUNTS_TIMEOUT = 24 * 60 * 60
+
+
+def forget_queue_counts() -> None:
+    """Make every cached set of queue counts stale (called whenever an enquiry is saved or
+    deleted; see ``engage.enquiries.apps``)."""
+    cache.set(QUEUE_COUNTS_VERSION, uuid.uuid4().hex, None)
+
+
+def _queue_counts_version() -> str:
+    version = cache.get(QUEUE_COUNTS_VERSION)
+    if version is None:
+        cache.add(QUEUE_COUNTS_VERSION, uuid.uuid4().hex, None)
+        version = cache.get(QUEUE_COUNTS_VERSION)
+    return str(version)
+
+
 def queue_counts(officer: Officer | None, today: date) -> dict[str, int]:
-    """How many open enquiries each tab holds (one query, over open enquiries only: the
-    status index finds them, however many closed ones there are)."""
+    """How many open enquiries each tab holds.
+
+    One query over open enquiries only (the status index finds them, however many closed
+    ones there are), kept in the cache until any enquiry changes: the key holds the version
+    that every save or delete of an enquiry renews, the officer and their team, and the day
+    with its due-soon limit (which moves with the calendar of working days).
+    """
+    key = ":".join(
+        (
+            "enquiries:queue-counts",
+            _queue_counts_version(),
+            str(officer.pk if officer is not None else ""),
+            str(officer.team_id if officer is not None else ""),
+            today.isoformat(),
+            due_soon_limit(today).isoformat(),
+        )
+    )
+    found: dict[str, int] | None = cache.get(key)
+    if found is None:
+        found = _count_queues(officer, today)
+        cache.set(key, found, QUEUE_COUNTS_TIMEOUT)
+    return found
+
+
+def _count_queues(officer: Officer | None, today: date) -> dict[str, int]:
     aggregates = {
         tab.replace("-", "_"): Count("pk", filter=queue_filter(tab, officer, today))
         for tab, _ in QUEUE_TABS
