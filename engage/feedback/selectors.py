@@ -362,7 +362,13 @@ def jaded_groups() -> list[tuple[EngagementGroup, JadednessSignal]]:
     three held meetings only, so only those are counted."""
     by_group: dict[int, list[MeetingPoint]] = defaultdict(list)
     groups: dict[int, EngagementGroup] = {}
-    for meeting in held_meetings().filter(pk__in=_last_held_meetings(SIGNAL_MEETINGS)):
+    meetings = (
+        held_meetings()
+        .filter(pk__in=_last_held_meetings(SIGNAL_MEETINGS))
+        # What the points read of the activity; the groups are returned whole.
+        .only("group", "activity__title", "activity__starts_at")
+    )
+    for meeting in meetings:
         by_group[meeting.group_id].append(meeting_point(meeting))
         groups[meeting.group_id] = meeting.group
     flagged = []
