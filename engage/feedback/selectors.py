@@ -790,6 +790,11 @@ def feedback_items() -> QuerySet[FeedbackItem]:
     )
 
 
+def feedback_to_triage() -> QuerySet[FeedbackItem]:
+    """New feedback, as the feedback home lists it: its text, source and group."""
+    return FeedbackItem.objects.filter(status=FeedbackItem.Status.NEW).select_related("group")
+
+
 def get_feedback_item(pk: int) -> FeedbackItem:
     item = (
         feedback_items()
