@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.template.base import render_value_in_context
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import get_language
@@ -89,3 +89,19 @@ def audit_action(entry: Any) -> str:
 def audit_record_type(content_type: Any) -> str:
     """``content_type.name|capfirst``: the kind of record, as its model names it."""
     return _record_type(content_type.app_label, content_type.model, get_language())
+
+
+@register.simple_tag
+def select_options(field: Any) -> SafeString:
+    """The ``<option>`` elements of a bound choice field, its current value selected (values
+    compared as text, as ``stringformat:"s"`` compares them); one tag rather than a template
+    loop over the trail's sixty record types."""
+    chosen = str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if chosen == str(value) else "", label)
+            for value, label in field.field.choices
+        ),
+    )
