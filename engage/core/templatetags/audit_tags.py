@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape as escape_text
 from typing import Any
 
 from auditlog.models import LogEntry
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.template.base import render_value_in_context
-from django.utils.html import escape, format_html, format_html_join
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -41,16 +44,18 @@ def audit_changes(context: template.Context, entry: Any) -> SafeString:
     changes = entry.changes_dict
     if not changes:
         return mark_safe("")
-    summary = Truncator(", ".join(escape(field) for field in changes)).chars(80)
+    # Plain html.escape (what django's escape does, without its lazy-string wrapping): a page
+    # holds hundreds of values.
+    summary = Truncator(", ".join(escape_text(field) for field in changes)).chars(80)
 
     def shown(value: Any) -> str:
         value = value or EMPTY
         if type(value) is str:  # nearly every value: auditlog stores text
-            return escape(value)
+            return escape_text(value)
         return render_value_in_context(value, context)
 
     lines = "\n".join(
-        f"<dt><strong>{escape(field)}</strong></dt>"
+        f"<dt><strong>{escape_text(field)}</strong></dt>"
         f'<dd class="govuk-!-margin-left-0">{shown(_side(values, 0))} → {shown(_side(values, 1))}</dd>'
         for field, values in changes.items()
     )
@@ -104,4 +109,30 @@ def select_options(field: Any) -> SafeString:
             (value, mark_safe(" selected") if chosen == str(value) else "", label)
             for value, label in field.field.choices
         ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def audit_row(context: template.Context, entry: Any) -> SafeString:
+    """One row of the trail: when, who, the change, the record and its values.
+
+    A tag rather than template markup: the trail shows 50 entries a page, and a row built
+    here costs a fraction of one rendered node by node.
+    """
+    when = date_filter(template_localtime(entry.timestamp, context.use_tz), "j M Y H:i")
+    return format_html(
+        '<tr class="govuk-table__row">\n'
+        '<td class="govuk-table__cell engage-nowrap">{}</td>\n'
+        '<td class="govuk-table__cell">{}</td>\n'
+        '<td class="govuk-table__cell">{}</td>\n'
+        '<td class="govuk-table__cell">{} #{}<br><span class="govuk-body-s">{}</span></td>\n'
+        '<td class="govuk-table__cell">\n{}\n</td>\n'
+        "</tr>",
+        when,
+        entry.actor.full_name if entry.actor else "System",
+        audit_action(entry),
+        audit_record_type(entry.content_type),
+        render_value_in_context(entry.object_pk, context),
+        render_value_in_context(entry.object_repr, context),
+        audit_changes(context, entry),
     )
