@@ -53,7 +53,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "feedback/home.html",
         {
-            "awaiting": list(selectors.awaiting_outcomes()[:HOME_SHOWN]),
+            "awaiting": list(
+                selectors.awaiting_outcomes().only(
+                    "title", "starts_at", "lead_officer__user__full_name"
+                )[:HOME_SHOWN]
+            ),
             "recent": list(
                 selectors.recent_evaluated_activities().only("title", "starts_at")[:HOME_SHOWN]
             ),
