@@ -423,7 +423,7 @@ def response_overview(*, start: date, end: date, today: date | None = None) -> O
         Enquiry.objects.filter(received_at__gte=since, received_at__lte=until)
         .order_by()
         .annotate(
-            is_open=_flag(Q(status__in=OPEN_STATUSES)),
+            still_open=_flag(Q(status__in=OPEN_STATUSES)),
             answered_on_time=_flag(answered & Q(first_response_met=True)),
             unanswered_late=_flag(~answered & Q(first_response_due__lt=today)),
             resolved_on_time=_flag(Q(resolution_working_days__isnull=False, resolution_met=True)),
@@ -431,7 +431,7 @@ def response_overview(*, start: date, end: date, today: date | None = None) -> O
         .values_list(
             "category_id",
             "team_id",
-            "is_open",
+            "still_open",
             "first_response_working_days",
             "answered_on_time",
             "unanswered_late",

@@ -341,7 +341,7 @@ def jadedness(group: EngagementGroup) -> JadednessSignal | None:
     return signal_from(group.pk, group_trend(group))
 
 
-def _last_held_meetings(count: int) -> QuerySet[Meeting]:
+def _last_held_meetings(count: int) -> QuerySet[Any]:
     """The ids of each group's last ``count`` held meetings (a subquery)."""
     return (
         Meeting.objects.filter(activity__status__in=HELD_STATUSES)
