@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import lru_cache
 from typing import Any, cast
 
 from auditlog.models import LogEntry
@@ -11,14 +12,25 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 
 def _model_choices() -> list[tuple[str, str]]:
+    return list(_model_choices_in(get_language()))
+
+
+@lru_cache(maxsize=8)
+def _model_choices_in(language: str | None) -> tuple[tuple[str, str], ...]:
+    # The audited models are registered once, at start-up: their names are worked out once
+    # per language, not on every page.
     models = sorted(auditlog.get_models(), key=lambda m: str(m._meta.verbose_name))
-    return [("", "All records")] + [
-        (f"{m._meta.app_label}.{m._meta.model_name}", str(m._meta.verbose_name).capitalize())
-        for m in models
-    ]
+    return (
+        ("", "All records"),
+        *(
+            (f"{m._meta.app_label}.{m._meta.model_name}", str(m._meta.verbose_name).capitalize())
+            for m in models
+        ),
+    )
 
 
 class AuditFilterForm(forms.Form):

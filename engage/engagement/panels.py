@@ -24,7 +24,12 @@ _NEXT_STEP: dict[str, str] = {
 
 def needing_action(user: Any) -> dict[str, Any]:
     """An officer's own activities that wait on them, with the next step of each."""
-    queryset = selectors.needing_action(user)
+    # The panel shows each activity's title, date and status: nothing else is loaded.
+    queryset = (
+        selectors.needing_action(user)
+        .select_related(None)
+        .only("title", "starts_at", "ends_at", "status")
+    )
     items = list(queryset[: PANEL_SIZE + 1])
     now = timezone.now()
     rows = [
@@ -44,7 +49,8 @@ def awaiting_approval(user: Any) -> dict[str, Any]:
     """The Provider Engagement Manager's queue: submitted activities, oldest first."""
     queryset = selectors.awaiting_approval()
     count = queryset.count()
-    return {"count": count, "items": list(queryset[:PANEL_SIZE]), "more": count > PANEL_SIZE}
+    shown = queryset.only("title", "starts_at", "submitted_at", "lead_officer__user__full_name")
+    return {"count": count, "items": list(shown[:PANEL_SIZE]), "more": count > PANEL_SIZE}
 
 
 #: How many upcoming events the portal home lists before "all events for you".

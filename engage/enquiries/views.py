@@ -78,11 +78,16 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResp
     if target not in {"", "due-soon", "overdue"}:
         target = ""
     provider_id = request.GET.get("provider", "")
+    category_slug = request.GET.get("category", "")
+    team_slug = request.GET.get("team", "")
     filters = QueueFilters(
         search=request.GET.get("q", "").strip(),
         status=status,
-        category=EnquiryCategory.objects.filter(slug=request.GET.get("category", "")).first(),
-        team=Team.objects.filter(slug=request.GET.get("team", "")).first(),
+        # No slug chosen, no query: an empty slug matches nothing anyway.
+        category=EnquiryCategory.objects.filter(slug=category_slug).first()
+        if category_slug
+        else None,
+        team=Team.objects.filter(slug=team_slug).first() if team_slug else None,
         provider=Provider.objects.filter(pk=int(provider_id)).first()
         if provider_id.isdigit()
         else None,

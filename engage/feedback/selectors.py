@@ -14,6 +14,8 @@ from typing import Any
 from django.db.models import (
     Avg,
     Count,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,8 +24,9 @@ from django.db.models import (
     Subquery,
     TextChoices,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 
 from engage.engagement.models import Activity, Attendance, Registration
@@ -38,6 +41,7 @@ from engage.feedback.models import (
     SurveyAnswer,
     SurveyInvitation,
     SurveyQuestionKind,
+    SurveyResponse,
 )
 from engage.groups.models import ActionStatus, EngagementGroup, Meeting
 
@@ -161,10 +165,12 @@ def activity_results(activity: Activity) -> ActivityResults:
     return ActivityResults(activity, summary, results, outcomes)
 
 
-def _count_of(queryset: QuerySet[Any]) -> Any:
+def _count_of(queryset: QuerySet[Any], key: str = "activity_id") -> Any:
+    """How many rows of ``queryset`` (filtered on an ``OuterRef``) there are, as a subquery
+    grouped by ``key``; 0 when there are none."""
     return Coalesce(
         Subquery(
-            queryset.order_by().values("activity_id").annotate(n=Count("pk")).values("n")[:1],
+            queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1],
             output_field=IntegerField(),
         ),
         Value(0),
@@ -313,11 +319,15 @@ def _strictly_falling(values: list[float | None]) -> bool:
     return all(a > b for a, b in pairwise(known))
 
 
+#: How many of a group's latest held meetings the jadedness signal looks at.
+SIGNAL_MEETINGS = 3
+
+
 def signal_from(group_id: int, points: list[MeetingPoint]) -> JadednessSignal | None:
     """Flag when attendance rate or mean usefulness strictly decreases across the last three
     held meetings; None otherwise (or with fewer than three)."""
-    last = points[-3:]
-    if len(last) < 3:
+    last = points[-SIGNAL_MEETINGS:]
+    if len(last) < SIGNAL_MEETINGS:
         return None
     attendance = _strictly_falling([p.attendance_rate for p in last])
     score = _strictly_falling([p.mean_usefulness for p in last])
@@ -331,11 +341,34 @@ def jadedness(group: EngagementGroup) -> JadednessSignal | None:
     return signal_from(group.pk, group_trend(group))
 
 
+def _last_held_meetings(count: int) -> QuerySet[Any]:
+    """The ids of each group's last ``count`` held meetings (a subquery)."""
+    return (
+        Meeting.objects.filter(activity__status__in=HELD_STATUSES)
+        .annotate(
+            from_last=Window(
+                RowNumber(),
+                partition_by=[F("group_id")],
+                order_by=[F("activity__starts_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(from_last__lte=count)
+        .values("pk")
+    )
+
+
 def jaded_groups() -> list[tuple[EngagementGroup, JadednessSignal]]:
-    """Every flagged group, with its signal (one query)."""
+    """Every flagged group, with its signal (one query). The signal looks at a group's last
+    three held meetings only, so only those are counted."""
     by_group: dict[int, list[MeetingPoint]] = defaultdict(list)
     groups: dict[int, EngagementGroup] = {}
-    for meeting in held_meetings():
+    meetings = (
+        held_meetings()
+        .filter(pk__in=_last_held_meetings(SIGNAL_MEETINGS))
+        # What the points read of the activity; the groups are returned whole.
+        .only("group", "activity__title", "activity__starts_at")
+    )
+    for meeting in meetings:
         by_group[meeting.group_id].append(meeting_point(meeting))
         groups[meeting.group_id] = meeting.group
     flagged = []
@@ -538,15 +571,14 @@ def awaiting_outcomes() -> QuerySet[Activity]:
 
 def recent_evaluated_activities() -> QuerySet[Activity]:
     """Activities with at least one evaluation response, most recent first."""
+    # Counted per activity shown (subqueries), not by joining every invitation of every
+    # activity and counting the distinct ones.
+    invitations = EvaluationInvitation.objects.filter(activity_id=OuterRef("pk"))
     return (
-        Activity.objects.filter(evaluation_invitations__isnull=False)
+        Activity.objects.filter(Exists(invitations))
         .annotate(
-            invited=Count("evaluation_invitations", distinct=True),
-            answered=Count(
-                "evaluation_invitations",
-                filter=Q(evaluation_invitations__responded_at__isnull=False),
-                distinct=True,
-            ),
+            invited=_count_of(invitations),
+            answered=_count_of(invitations.filter(responded_at__isnull=False)),
         )
         .order_by("-starts_at", "-pk")
     )
@@ -593,9 +625,12 @@ def get_evaluation_for_user(user: Any, pk: int) -> EvaluationInvitation:
 
 
 def surveys_with_figures() -> QuerySet[Survey]:
+    """Surveys, newest first, with how many were invited and answered (a subquery each: a
+    join of both would pair every invitation with every response before counting)."""
+    survey = OuterRef("pk")
     return Survey.objects.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("responses", distinct=True),
+        invited=_count_of(SurveyInvitation.objects.filter(survey_id=survey), "survey_id"),
+        answered=_count_of(SurveyResponse.objects.filter(survey_id=survey), "survey_id"),
     ).order_by("-created_at", "-pk")
 
 
@@ -753,6 +788,11 @@ def feedback_items() -> QuerySet[FeedbackItem]:
     return FeedbackItem.objects.select_related("group", "action__owner__user").prefetch_related(
         "themes"
     )
+
+
+def feedback_to_triage() -> QuerySet[FeedbackItem]:
+    """New feedback, as the feedback home lists it: its text, source and group."""
+    return FeedbackItem.objects.filter(status=FeedbackItem.Status.NEW).select_related("group")
 
 
 def get_feedback_item(pk: int) -> FeedbackItem:

@@ -53,12 +53,16 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "feedback/home.html",
         {
-            "awaiting": list(selectors.awaiting_outcomes()[:HOME_SHOWN]),
-            "recent": list(selectors.recent_evaluated_activities()[:HOME_SHOWN]),
-            "surveys": list(selectors.surveys_with_figures()[:HOME_SHOWN]),
-            "to_triage": list(
-                selectors.feedback_items().filter(status=FeedbackItem.Status.NEW)[:HOME_SHOWN]
+            "awaiting": list(
+                selectors.awaiting_outcomes().only(
+                    "title", "starts_at", "lead_officer__user__full_name"
+                )[:HOME_SHOWN]
             ),
+            "recent": list(
+                selectors.recent_evaluated_activities().only("title", "starts_at")[:HOME_SHOWN]
+            ),
+            "surveys": list(selectors.surveys_with_figures()[:HOME_SHOWN]),
+            "to_triage": list(selectors.feedback_to_triage()[:HOME_SHOWN]),
             "jaded": selectors.jaded_groups(),
         },
     )

@@ -15,7 +15,14 @@ PANEL_SIZE = 6
 
 def overdue_actions(user: Any) -> dict[str, Any] | None:
     """The officer's own open actions past their due date, most overdue first."""
-    actions = list(ms.overdue(ms.actions_owned_by(user))[: PANEL_SIZE + 1])
+    # The panel shows each action's title, due date and group: nothing else is loaded.
+    overdue = (
+        ms.overdue(ms.actions_owned_by(user))
+        .select_related(None)
+        .select_related("group")
+        .only("title", "due_on", "group__name")
+    )
+    actions = list(overdue[: PANEL_SIZE + 1])
     if not actions:
         return None
     return {

@@ -343,3 +343,85 @@ def test_finding_a_provider_to_log_for_uses_the_same_queries_for_few_or_many(
         html = client.get(url).content.decode()
     assert len(few) == len(many)
     assert "Showing 1 to 20 of 26" in html
+
+
+def _tab_counts(client: Any) -> dict[str, str]:
+    html = client.get(QUEUE).content.decode()
+    return dict(
+        re.findall(r'href="\?tab=([a-z-]+)"[^>]*>[^<]+<span class="engage-tabs__count">(\d+)', html)
+    )
+
+
+def test_the_tab_counts_change_as_soon_as_an_enquiry_does(
+    client_for: Any, officer: Any, queue_data: dict[str, Enquiry], provider_a: Any, categories: Any
+) -> None:
+    # The counts are cached between requests: every save of an enquiry makes them stale.
+    client = client_for(officer)
+    assert _tab_counts(client) == {
+        "mine": "1",
+        "team": "2",
+        "due-soon": "1",
+        "overdue": "1",
+        "all": "3",
+    }
+    services.reassign_enquiry(actor=officer, enquiry=queue_data["team"], owner=officer.officer)
+    assert _tab_counts(client)["mine"] == "2"
+    services.change_status(actor=officer, enquiry=queue_data["mine"], to_status=Status.RESOLVED)
+    assert _tab_counts(client) == {
+        "mine": "1",
+        "team": "1",
+        "due-soon": "1",
+        "overdue": "0",
+        "all": "2",
+    }
+    submit(provider_a, categories["quality"], subject="A new one")
+    assert _tab_counts(client)["all"] == "3"
+    html = client.get(reverse("core:home")).content.decode()
+    assert "1 open enquiry of yours" in html
+    Enquiry.objects.filter(pk=queue_data["team"].pk).get().delete()
+    assert _tab_counts(client)["all"] == "2"
+
+
+def test_the_tab_counts_are_read_once_until_something_changes(
+    client_for: Any, officer: Any, queue_data: dict[str, Enquiry]
+) -> None:
+    client = client_for(officer)
+    client.get(QUEUE)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(QUEUE)
+    services.change_status(actor=officer, enquiry=queue_data["team"], to_status=Status.RESOLVED)
+    with CaptureQueriesContext(connection) as fresh:
+        client.get(QUEUE)
+    assert len(fresh) == len(cached) + 1
+
+
+def test_the_tab_counts_follow_the_day_without_any_change(
+    client_for: Any, officer: Any, queue_data: dict[str, Enquiry], monkeypatch: Any
+) -> None:
+    from engage.enquiries import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_COUNTS_TIMEOUT", None)  # kept: the day must tell
+    client = client_for(officer)
+    assert _tab_counts(client)["overdue"] == "1"
+    # On Monday the team's enquiry, due soon today, is past its target too.
+    with time_machine.travel(london(2027, 1, 18, 10), tick=False):
+        assert _tab_counts(client_for(officer))["overdue"] == "2"
+
+
+def test_the_counts_are_made_stale_again_when_the_change_is_committed(
+    client_for: Any,
+    officer: Any,
+    queue_data: dict[str, Enquiry],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Counts another request read from the data before the commit must not outlive it.
+    from engage.enquiries.selectors import _queue_counts_version
+
+    client = client_for(officer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.reassign_enquiry(actor=officer, enquiry=queue_data["team"], owner=officer.officer)
+    before_commit = _queue_counts_version()
+    for callback in callbacks:
+        callback()
+    assert _queue_counts_version() != before_commit
+    assert _tab_counts(client)["mine"] == "2"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -12,10 +14,12 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engage.enquiries import services
 from engage.enquiries.models import Status
-from engage.enquiries.selectors import response_overview
+from engage.enquiries.selectors import _median, response_overview
 from tests.enquiries.factories import london, submit
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +119,10 @@ def test_the_overview_uses_the_same_queries_for_few_or_many(
     for slug in list(categories) * 3:
         submit(provider_a, categories[slug])
     assert count() == few
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), min_size=0, max_size=200))
+def test_the_median_of_tallied_days_is_the_median_of_the_days(days: list[int]) -> None:
+    # The overview counts alike enquiries once: its medians come from those tallies.
+    expected = statistics.median(days) if days else None
+    assert repr(_median(Counter(days))) == repr(expected)

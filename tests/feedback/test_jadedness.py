@@ -112,3 +112,24 @@ def test_the_groups_standards_panel_flags_a_jaded_group_and_measures_evaluations
     assert "90%" in results["jadedness"].reason and "40%" in results["jadedness"].reason
     # No evaluation was sent for these meetings: measured now, and not met.
     assert results["evaluation"].outcome == Outcome.NOT_MET
+
+
+@pytest.mark.django_db
+def test_the_flagged_groups_are_judged_on_their_last_three_held_meetings_only() -> None:
+    # Falling over the last three of five; rising before (which must not hide the fall).
+    falling = GroupFactory(name="Falling Forum")
+    # Fell over its first three, then recovered: not flagged now.
+    recovered = GroupFactory(name="Recovered Forum")
+    days = ("2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10")
+    for day, came_falling, came_recovered in zip(
+        days, (2, 5, 9, 7, 4), (9, 7, 4, 6, 8), strict=True
+    ):
+        meeting = held_meeting(falling, day=day)
+        attended(meeting.activity, registered_contacts(meeting.activity, 10), came_falling)
+        other = held_meeting(recovered, day=day)
+        attended(other.activity, registered_contacts(other.activity, 10), came_recovered)
+    flagged = selectors.jaded_groups()
+    assert [g.name for g, _ in flagged] == ["Falling Forum"]
+    ((_, signal),) = flagged
+    assert [p.attendance_rate for p in signal.points] == [90.0, 70.0, 40.0]
+    assert signal == selectors.jadedness(falling)
