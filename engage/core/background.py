@@ -54,8 +54,8 @@ def _run_jobs() -> None:
 
 
 def _finish_at_exit() -> None:
-    if _jobs.unfinished_tasks:
-        logger.warning("Finishing %s background tasks before exiting", _jobs.unfinished_tasks)
+    if pending():
+        logger.warning("Finishing %s background tasks before exiting", pending())
         if not wait_for_background(EXIT_WAIT_SECONDS):
             logger.error("Background tasks unfinished at exit; their emails stay pending")
 
@@ -79,6 +79,11 @@ def later(task: Any, *args: Any) -> None:
         return
     _ensure_worker()
     _jobs.put((task, args))
+
+
+def pending() -> int:
+    """Tasks queued for the background thread and not yet finished."""
+    return _jobs.unfinished_tasks
 
 
 def wait_for_background(timeout: float = 60.0) -> bool:

@@ -572,6 +572,82 @@ def _invitation_emails(
     return emails
 
 
+@dataclass
+class _InvitationRound:
+    """What one ``send_invitations`` writes, worked out from a read of the activity."""
+
+    #: What it was worked out from (see ``_invitation_state``).
+    state: tuple[Any, ...]
+    new_rows: list[Invitation] = field(default_factory=list)
+    emails: list[NewEmail] = field(default_factory=list)
+    cancel_all: bool = False
+    cancelled_keys: list[str] = field(default_factory=list)
+    wanted_keys: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def _read_for_invitations(
+    activity_id: int, *, lock: bool
+) -> tuple[Activity, dict[str, Invitation]]:
+    found = Activity.objects.select_related("venue", "lead_officer__user")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    activity = found.get(pk=activity_id)
+    return activity, {i.person_key: i for i in activity.invitations.all()}
+
+
+def _invitation_state(activity: Activity, existing: dict[str, Invitation]) -> tuple[Any, ...]:
+    return (
+        activity.status,
+        activity.sequence,
+        activity.updated_at,
+        tuple(sorted((k, i.cancelled, i.sequence_sent) for k, i in existing.items())),
+    )
+
+
+def _invitation_round(activity: Activity, existing: dict[str, Invitation]) -> _InvitationRound:
+    found = _InvitationRound(state=_invitation_state(activity, existing))
+    if activity.status == Status.CANCELLED:
+        cancelled = [_invitee_of(i) for i in existing.values() if not i.cancelled]
+        found.emails = _invitation_emails(activity, cancelled, kind="cancel")
+        found.cancel_all, found.count = True, len(cancelled)
+        return found
+    if activity.status != Status.PUBLISHED:
+        return found
+    now = timezone.now()
+    wanted = invitees(activity)
+    invited: list[Invitee] = []
+    updated: list[Invitee] = []
+    for key, invitee in wanted.items():
+        previous = existing.get(key)
+        if previous is None or previous.cancelled:
+            invited.append(invitee)
+            if previous is None:
+                found.new_rows.append(
+                    Invitation(
+                        activity=activity,
+                        email=invitee.email,
+                        name=invitee.name,
+                        role=invitee.role,
+                        person_key=key,
+                        sequence_sent=activity.sequence,
+                        created_at=now,
+                    )
+                )
+        elif previous.sequence_sent < activity.sequence:
+            updated.append(invitee)
+    gone = [i for k, i in existing.items() if k not in wanted and not i.cancelled]
+    found.emails = [
+        *_invitation_emails(activity, invited, kind="invite"),
+        *_invitation_emails(activity, updated, kind="update"),
+        *_invitation_emails(activity, [_invitee_of(i) for i in gone], kind="cancel"),
+    ]
+    found.cancelled_keys = [i.person_key for i in gone]
+    found.wanted_keys = list(wanted)
+    found.count = len(invited) + len(updated) + len(gone)
+    return found
+
+
 def send_invitations(*, activity_id: int) -> int:
     """Bring every invitee's calendar up to the activity's current SEQUENCE; returns how many
     emails were queued.
@@ -581,60 +657,29 @@ def send_invitations(*, activity_id: int) -> int:
     again: each email has an idempotency key per (activity, person, SEQUENCE). The invitations
     and emails are written in bulk and the emails delivered in batches after the commit
     (``outbox.services.queue_emails``), so an activity for hundreds takes a second, not minutes.
+
+    The emails are worked out before the activity is locked (writing hundreds of calendars is
+    the slow part, and SQLite's lock stops every other write meanwhile); under the lock they
+    are written only if the activity and its invitations are as they were read, else worked
+    out again there.
     """
+    planned = _invitation_round(*_read_for_invitations(activity_id, lock=False))
     with transaction.atomic():
-        activity = (
-            Activity.objects.select_for_update(of=("self",))
-            .select_related("venue", "lead_officer__user")
-            .get(pk=activity_id)
-        )
-        now = timezone.now()
-        existing = {i.person_key: i for i in activity.invitations.all()}
-        if activity.status == Status.CANCELLED:
-            cancelled = [_invitee_of(i) for i in existing.values() if not i.cancelled]
-            queue_emails(_invitation_emails(activity, cancelled, kind="cancel"))
+        activity, existing = _read_for_invitations(activity_id, lock=True)
+        if _invitation_state(activity, existing) != planned.state:
+            planned = _invitation_round(activity, existing)
+        Invitation.objects.bulk_create(planned.new_rows, batch_size=1000)
+        queue_emails(planned.emails)
+        if planned.cancel_all:
             activity.invitations.update(cancelled=True, sequence_sent=activity.sequence)
-            return len(cancelled)
-        if activity.status != Status.PUBLISHED:
-            return 0
-        wanted = invitees(activity)
-        new_rows = []
-        invited: list[Invitee] = []
-        updated: list[Invitee] = []
-        for key, invitee in wanted.items():
-            previous = existing.get(key)
-            if previous is None or previous.cancelled:
-                invited.append(invitee)
-                if previous is None:
-                    new_rows.append(
-                        Invitation(
-                            activity=activity,
-                            email=invitee.email,
-                            name=invitee.name,
-                            role=invitee.role,
-                            person_key=key,
-                            sequence_sent=activity.sequence,
-                            created_at=now,
-                        )
-                    )
-            elif previous.sequence_sent < activity.sequence:
-                updated.append(invitee)
-        Invitation.objects.bulk_create(new_rows, batch_size=1000)
-        gone = [i for k, i in existing.items() if k not in wanted and not i.cancelled]
-        queue_emails(
-            [
-                *_invitation_emails(activity, invited, kind="invite"),
-                *_invitation_emails(activity, updated, kind="update"),
-                *_invitation_emails(activity, [_invitee_of(i) for i in gone], kind="cancel"),
-            ]
-        )
-        activity.invitations.filter(person_key__in=[i.person_key for i in gone]).update(
-            cancelled=True, sequence_sent=activity.sequence
-        )
-        activity.invitations.filter(person_key__in=list(wanted)).update(
-            cancelled=False, sequence_sent=activity.sequence
-        )
-        return len(invited) + len(updated) + len(gone)
+        elif planned.wanted_keys or planned.cancelled_keys:
+            activity.invitations.filter(person_key__in=planned.cancelled_keys).update(
+                cancelled=True, sequence_sent=activity.sequence
+            )
+            activity.invitations.filter(person_key__in=planned.wanted_keys).update(
+                cancelled=False, sequence_sent=activity.sequence
+            )
+        return planned.count
 
 
 def _invitee_of(invitation: Invitation) -> Invitee:

@@ -339,3 +339,29 @@ def test_a_large_invitation_goes_out_in_batches_one_smtp_connection_each(
     assert recipients == sorted([officer.email, *(f"c{n}@alpha.example" for n in range(11))])
     assert smtp_server.sessions == 3  # 12 emails in batches of 5
     assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_change_between_reading_and_locking_is_not_lost(
+    approved: Activity, officer: Any, provider_a: Any
+) -> None:
+    """The emails are worked out before the lock; if the activity moves meanwhile, they are
+    worked out again under the lock, for its new SEQUENCE."""
+    ContactFactory(
+        provider=provider_a,
+        email="m@alpha.example",
+        works_at=[provider_a.services.get(name="Alpha House")],
+    )
+    services.publish_activity(actor=officer, activity=approved)
+    real_read = services._read_for_invitations
+
+    def read_then_move(activity_id: int, *, lock: bool) -> Any:
+        found = real_read(activity_id, lock=lock)
+        if not lock:
+            Activity.objects.filter(pk=activity_id).update(sequence=1)
+        return found
+
+    with mock.patch.object(services, "_read_for_invitations", read_then_move):
+        assert services.send_invitations(activity_id=approved.pk) == 2
+    keys = set(OutgoingEmail.objects.values_list("idempotency_key", flat=True))
+    assert all(key.endswith(":seq1") for key in keys), keys
+    assert set(Invitation.objects.values_list("sequence_sent", flat=True)) == {1}
