@@ -160,6 +160,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Without Redis there is no worker: tasks run in-process, at the moment they are queued.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# ...but tasks queued with engage.core.background.later (invitations, email batches) then run
+# in one background thread, after the response, rather than inside the request.
+ENGAGE_EAGER_TASKS_IN_BACKGROUND = env_bool("ENGAGE_EAGER_TASKS_IN_BACKGROUND", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -207,6 +210,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Engage <engage@council.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+#: Emails delivered by one task over one mail connection when many are queued at once.
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100, minimum=1)
 
 # --- Accounts and security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -6,7 +6,7 @@ from typing import cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from engage.accounts.models import User
@@ -33,6 +33,9 @@ class TeamOut(Schema):
     slug: str
     email: str
     is_active: bool
+    officers_out_at_once: int = Field(
+        description="How many activities needing the team can overlap in time (its capacity)"
+    )
 
 
 class OfficerOut(Schema):

@@ -312,7 +312,7 @@ def check_activity(request: HttpRequest, payload: ActivityIn) -> CheckOut:
     clashes = selectors.clashes_for_slot(
         data.slot(),
         notice=datetime.now(tz=LONDON).date(),
-        team_names={t.pk: t.name for t in data.required_teams},
+        teams=data.required_teams,
     )
     found = reach(data.audience())
     return CheckOut(

@@ -13,8 +13,24 @@ from engage.market.models import Locality
 class TeamForm(forms.ModelForm[Team]):
     class Meta:
         model = Team
-        fields = ["name", "description", "email", "is_active"]
+        fields = ["name", "description", "email", "officers_out_at_once", "is_active"]
         labels = {"is_active": "The team is active"}
+        widgets = {
+            "officers_out_at_once": forms.NumberInput(
+                attrs={"class": "govuk-input govuk-input--width-3"}
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, a new team keeps the default (1) and an existing one its capacity.
+        self.fields["officers_out_at_once"].required = False
+
+    def clean_officers_out_at_once(self) -> int:
+        value = self.cleaned_data.get("officers_out_at_once")
+        if value is None:
+            return int(self.instance.officers_out_at_once)
+        return int(value)
 
 
 class OfficerForm(forms.Form):

@@ -6,18 +6,36 @@ Teams, like localities, are data: a council adds its own without a code change.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+
+#: The most activities one team can be asked to attend at the same time.
+MAX_OFFICERS_OUT_AT_ONCE = 50
 
 
 class Team(models.Model):
-    """A council team (Commissioning, Contracts, Safeguarding, ...)."""
+    """A council team (Commissioning, Contracts, Safeguarding, ...).
+
+    ``officers_out_at_once`` is the team's capacity: how many activities that need the team it
+    can attend at the same time (it sends different officers to each). The calendar's clash
+    rule and the year planner both read it, so a plan the planner makes is one the calendar
+    accepts.
+    """
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     email = models.EmailField("team mailbox", blank=True)
     is_active = models.BooleanField(default=True)
+    officers_out_at_once = models.PositiveSmallIntegerField(
+        "activities the team can attend at once",
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_OFFICERS_OUT_AT_ONCE)],
+        help_text="How many activities needing the team can overlap in time, each attended by "
+        "different officers. 0 means the team can attend none.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -26,7 +44,12 @@ class Team(models.Model):
                 Lower("name"),
                 name="team_name_unique",
                 violation_error_message="A team with this name already exists.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(officers_out_at_once__lte=MAX_OFFICERS_OUT_AT_ONCE),
+                name="team_officers_out_at_once_at_most_50",
+                violation_error_message="A team can attend at most 50 activities at once.",
+            ),
         ]
 
     def __str__(self) -> str:

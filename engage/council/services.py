@@ -30,17 +30,29 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def create_team(*, actor: User | None, name: str, description: str = "", email: str = "") -> Team:
+def create_team(
+    *,
+    actor: User | None,
+    name: str,
+    description: str = "",
+    email: str = "",
+    officers_out_at_once: int = 1,
+) -> Team:
     """A new active team with a slug made from its name."""
     with transaction.atomic(), acting_as(actor):
         return Team.objects.create(
-            name=name, slug=_unique_slug(name), description=description, email=email
+            name=name,
+            slug=_unique_slug(name),
+            description=description,
+            email=email,
+            officers_out_at_once=officers_out_at_once,
         )
 
 
 def update_team(*, actor: User | None, team: Team, **fields: Any) -> Team:
-    """Change a team's name, description, mailbox or whether it is active."""
-    allowed = {"name", "description", "email", "is_active"}
+    """Change a team's name, description, mailbox, capacity (activities it can attend at once)
+    or whether it is active."""
+    allowed = {"name", "description", "email", "officers_out_at_once", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Cannot change {', '.join(sorted(unknown))} of a team")

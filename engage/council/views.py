@@ -160,6 +160,7 @@ def team_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
                 name=data["name"],
                 description=data["description"],
                 email=data["email"],
+                officers_out_at_once=data["officers_out_at_once"],
             )
         else:
             services.update_team(actor=request.user, team=team, **data)

@@ -5,14 +5,17 @@ a list of ``Clash`` out, each explained in words. The rules:
 
 (a) overlapping audience on the same day — a clash;
 (b) overlapping audience within ``Rules.warning_working_days`` working days — a warning;
-(c) a team that must attend already committed to another activity at an overlapping time —
-    a clash;
+(c) a team that must attend committed to more activities at one moment than its capacity
+    (``Names.team_capacity``: how many activities it can attend at once, 1 unless given) — a
+    clash with each other activity that is part of the excess;
 (d) a bank holiday in England or a weekend — a warning;
 (e) notice shorter than ``Rules.min_notice_weeks`` (forum meetings: ``forum_notice_months``)
     — a warning.
 
-(a)–(c) compare two gatherings (events, workshops, meetings: see ``modes.GATHERING_KINDS``) and
-are symmetric; (d) and (e) look at one activity. ``engage.engagement.selectors`` loads the
+(a)–(c) compare gatherings (events, workshops, meetings: see ``modes.GATHERING_KINDS``) and are
+symmetric: (a) and (b) pair by pair, (c) over all the activities overlapping in time, since with
+a capacity of 2 a third overlapping activity is what breaks it; (d) and (e) look at one
+activity. ``engage.engagement.selectors`` loads the
 candidates from the database; the groups app and the year planner reuse this module as it is.
 """
 
@@ -59,11 +62,17 @@ class Rules:
 
 @dataclass(frozen=True)
 class Names:
-    """Display names for messages: service-type and locality slugs, team ids."""
+    """What the rules know of the things slots refer to: display names of service-type and
+    locality slugs and of team ids, and each team's capacity (activities it can attend at
+    once; a team not listed has 1)."""
 
     service_types: Mapping[str, str] = field(default_factory=dict)
     localities: Mapping[str, str] = field(default_factory=dict)
     teams: Mapping[int, str] = field(default_factory=dict)
+    team_capacity: Mapping[int, int] = field(default_factory=dict)
+
+    def capacity_of(self, team_id: int) -> int:
+        return self.team_capacity.get(team_id, 1)
 
 
 @dataclass(frozen=True)
@@ -171,60 +180,163 @@ def _quote(title: str) -> str:
     return f"“{title}”"
 
 
-def pair_clashes(slot: Slot, other: Slot, rules: Rules, names: Names | None = None) -> list[Clash]:
-    """Rules (a)–(c) between two activities, seen from ``slot``. Symmetric in kind and severity."""
+def _overlap(slot: Slot, other: Slot) -> bool:
+    return slot.starts_at < other.ends_at and other.starts_at < slot.ends_at
+
+
+def audience_clashes(
+    slot: Slot, other: Slot, rules: Rules, names: Names | None = None
+) -> list[Clash]:
+    """Rules (a) and (b) between two activities, seen from ``slot``."""
     names = names or Names()
     if not (is_gathering(slot.kind) and is_gathering(other.kind)):
         return []
+    if not slot.audience.overlaps(other.audience):
+        return []
+    shared = describe_audience(slot.audience.shared_with(other.audience), names)
+    common = sorted(set(slot.days) & set(other.days))
+    if common:
+        return [
+            Clash(
+                ClashKind.SAME_DAY,
+                Severity.CLASH,
+                f"Same day, shared audience: {_quote(other.title)} on "
+                f"{format_day(common[0])} is also for {shared}.",
+                other.id,
+                common[0],
+            )
+        ]
+    if slot.last_day < other.first_day:
+        gap = working_gap(slot.last_day, other.first_day)
+    else:
+        gap = working_gap(other.last_day, slot.first_day)
+    if gap > rules.warning_working_days:
+        return []
+    plural = "day" if gap == 1 else "days"
+    return [
+        Clash(
+            ClashKind.NEARBY,
+            Severity.WARNING,
+            f"{gap} working {plural} apart: {_quote(other.title)} on "
+            f"{format_day(other.first_day)} is also for {shared}; providers may not come to both.",
+            other.id,
+            other.first_day,
+        )
+    ]
+
+
+def peak_commitments(slot: Slot, others: Iterable[Slot]) -> list[tuple[datetime, list[Slot]]]:
+    """The moments within ``slot`` at which the set of ``others`` running changes, each with
+    the others running from then (only moments where at least one is running).
+
+    ``others`` are the activities that overlap ``slot`` in time; at each returned moment the
+    team is committed to ``1 + len(running)`` activities at once. Intervals are half-open, so
+    one activity ending at 12:00 and another starting at 12:00 do not overlap.
+    """
+    clipped = [
+        (max(slot.starts_at, o.starts_at), min(slot.ends_at, o.ends_at), o)
+        for o in others
+        if _overlap(slot, o)
+    ]
+    moments = sorted({begin for begin, _, _ in clipped} | {end for _, end, _ in clipped})
+    found = []
+    for moment in moments:
+        running = [o for begin, end, o in clipped if begin <= moment < end]
+        if running:
+            found.append((moment, running))
+    return found
+
+
+def _team_message(
+    slot: Slot, team_id: int, capacity: int, running: list[Slot], names: Names
+) -> str:
+    team = f"The {names.teams.get(team_id, f'team {team_id}')} team"
+    if capacity == 0:
+        return f"{team} can attend no activities (its capacity is 0), and it must attend this."
+    capacity_text = "one activity" if capacity == 1 else f"{capacity} activities"
+    listed = [f"{_quote(o.title)} ({format_time_range(o)})" for o in running]
+    if len(running) == 1:
+        return (
+            f"{team} must attend both this and {listed[0]}, and the times overlap; the team "
+            f"can attend {capacity_text} at a time."
+        )
+    return (
+        f"{team} must attend this, {_join(listed)} at overlapping times: "
+        f"{len(running) + 1} at once, and the team can attend {capacity_text} at a time."
+    )
+
+
+def team_clashes(
+    slot: Slot, others: Iterable[Slot], names: Names | None = None, *, alone: bool = True
+) -> list[Clash]:
+    """Rule (c) for ``slot`` against ``others`` (itself skipped): for each team it must attend,
+    the most activities needing the team at any one moment of ``slot`` (it included) against
+    the team's capacity.
+
+    One clash per other activity that runs at a moment when the team is over its capacity
+    (naming each team, its capacity and the activities at once), so each links to the other
+    activity; a team of capacity 0 gives one clash of its own (``alone=False`` leaves it out).
+    Capacity 1 is the pairwise rule: any two overlapping activities needing the team clash.
+    """
+    names = names or Names()
+    if not is_gathering(slot.kind) or not slot.team_ids:
+        return []
+    candidates = [
+        o
+        for o in others
+        if is_gathering(o.kind)
+        and o.team_ids & slot.team_ids
+        and not (slot.id is not None and o.id == slot.id)
+        and _overlap(slot, o)
+    ]
+    per_other: dict[int, list[str]] = {}
+    by_key: dict[int, Slot] = {}
     found: list[Clash] = []
-    if slot.audience.overlaps(other.audience):
-        shared = describe_audience(slot.audience.shared_with(other.audience), names)
-        mine, theirs = set(slot.days), set(other.days)
-        common = sorted(mine & theirs)
-        if common:
+    for team_id in sorted(slot.team_ids, key=lambda t: names.teams.get(t, f"team {t}")):
+        capacity = names.capacity_of(team_id)
+        if capacity == 0:
+            if not alone:
+                continue
             found.append(
                 Clash(
-                    ClashKind.SAME_DAY,
+                    ClashKind.TEAM,
                     Severity.CLASH,
-                    f"Same day, shared audience: {_quote(other.title)} on "
-                    f"{format_day(common[0])} is also for {shared}.",
-                    other.id,
-                    common[0],
+                    _team_message(slot, team_id, 0, [], names),
+                    None,
+                    slot.first_day,
                 )
             )
-        else:
-            if slot.last_day < other.first_day:
-                gap = working_gap(slot.last_day, other.first_day)
-            else:
-                gap = working_gap(other.last_day, slot.first_day)
-            if gap <= rules.warning_working_days:
-                plural = "day" if gap == 1 else "days"
-                found.append(
-                    Clash(
-                        ClashKind.NEARBY,
-                        Severity.WARNING,
-                        f"{gap} working {plural} apart: {_quote(other.title)} on "
-                        f"{format_day(other.first_day)} is also for {shared}; providers may "
-                        "not come to both.",
-                        other.id,
-                        other.first_day,
-                    )
-                )
-    shared_teams = slot.team_ids & other.team_ids
-    if shared_teams and slot.starts_at < other.ends_at and other.starts_at < slot.ends_at:
-        team_names = sorted(names.teams.get(t, f"team {t}") for t in shared_teams)
-        noun = "team must" if len(team_names) == 1 else "teams must"
+            continue
+        needing = [o for o in candidates if team_id in o.team_ids]
+        worst: dict[int, list[Slot]] = {}
+        for _, running in peak_commitments(slot, needing):
+            if len(running) + 1 <= capacity:
+                continue
+            for other in running:
+                if len(running) > len(worst.get(id(other), [])):
+                    worst[id(other)] = running
+                    by_key[id(other)] = other
+        for key, running in worst.items():
+            others_in_order = sorted(running, key=lambda o: (o.starts_at, o.title))
+            per_other.setdefault(key, []).append(
+                _team_message(slot, team_id, capacity, others_in_order, names)
+            )
+    for key, messages in per_other.items():
+        other = by_key[key]
         found.append(
-            Clash(
-                ClashKind.TEAM,
-                Severity.CLASH,
-                f"The {_join(team_names)} {noun} attend both this and {_quote(other.title)} "
-                f"({format_time_range(other)}), and the times overlap.",
-                other.id,
-                other.first_day,
-            )
+            Clash(ClashKind.TEAM, Severity.CLASH, " ".join(messages), other.id, other.first_day)
         )
     return found
+
+
+def pair_clashes(slot: Slot, other: Slot, rules: Rules, names: Names | None = None) -> list[Clash]:
+    """Rules (a)–(c) between two activities alone, seen from ``slot``. Symmetric in kind and
+    severity. (Rule (c) over a whole calendar needs every overlapping activity at once: see
+    ``team_clashes``.)"""
+    return [
+        *audience_clashes(slot, other, rules, names),
+        *team_clashes(slot, [other], names, alone=False),
+    ]
 
 
 def day_clashes(slot: Slot) -> list[Clash]:
@@ -312,10 +424,12 @@ def find_clashes(
     ``notice_from=None`` skips the notice rule (for activities already held).
     """
     found: list[Clash] = []
+    others = list(others)
     for other in others:
         if slot.id is not None and other.id == slot.id:
             continue
-        found.extend(pair_clashes(slot, other, rules, names))
+        found.extend(audience_clashes(slot, other, rules, names))
+    found.extend(team_clashes(slot, others, names))
     found.extend(day_clashes(slot))
     if notice_from is not None:
         found.extend(notice_clashes(slot, notice_from, rules))

@@ -20,6 +20,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -32,7 +33,7 @@ from django.utils import timezone
 
 from engage.accounts.models import Role
 from engage.accounts.permissions import Capability, has_capability
-from engage.council.models import Officer, PartnerPerson
+from engage.council.models import Officer, PartnerPerson, Team
 from engage.engagement import calendar_version
 from engage.engagement.clashes import Clash, Names, Rules, Slot, find_clashes
 from engage.engagement.models import (
@@ -87,8 +88,11 @@ def with_details(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
     )
 
 
-def slot_for(activity: Activity) -> Slot:
-    """The clash engine's view of a saved activity (prefetch the audience and teams on lists)."""
+def slot_for(activity: Activity, *, teams: Sequence[Team] | None = None) -> Slot:
+    """The clash engine's view of a saved activity (prefetch the audience and teams on lists;
+    ``teams``: its required teams, already read)."""
+    if teams is None:
+        teams = list(activity.required_teams.all())
     return Slot(
         id=activity.pk,
         title=activity.title,
@@ -96,7 +100,7 @@ def slot_for(activity: Activity) -> Slot:
         starts_at=activity.starts_at,
         ends_at=activity.ends_at,
         audience=activity.audience(),
-        team_ids=frozenset(t.pk for t in activity.required_teams.all()),
+        team_ids=frozenset(t.pk for t in teams),
     )
 
 
@@ -147,33 +151,49 @@ def _load_slots(
         activity__status__in=CALENDAR_HOLDING,
     ) | Q(activity_id__in=also_ids)
     text = CharField()
+    number = IntegerField()
     types = (
         Activity.audience_service_types.through._default_manager.filter(through_window)
         .order_by()
         .values_list(
-            "activity_id", Value("t", output_field=text), "servicetype__slug", "servicetype__name"
+            "activity_id",
+            Value("t", output_field=text),
+            "servicetype__slug",
+            "servicetype__name",
+            Value(0, output_field=number),
         )
     )
     localities = (
         Activity.audience_localities.through._default_manager.filter(through_window)
         .order_by()
         .values_list(
-            "activity_id", Value("l", output_field=text), "locality__slug", "locality__name"
+            "activity_id",
+            Value("l", output_field=text),
+            "locality__slug",
+            "locality__name",
+            Value(0, output_field=number),
         )
     )
     teams = (
         Activity.required_teams.through.objects.filter(through_window)
         .order_by()
         .values_list(
-            "activity_id", Value("r", output_field=text), Cast("team_id", text), "team__name"
+            "activity_id",
+            Value("r", output_field=text),
+            Cast("team_id", text),
+            "team__name",
+            "team__officers_out_at_once",
         )
     )
     details: dict[int, dict[str, set[str]]] = {}
     type_names: dict[str, str] = {}
     locality_names: dict[str, str] = {}
     team_names: dict[int, str] = {}
+    team_capacity: dict[int, int] = {}
     if rows:
-        for activity_id, dimension, key, label in types.union(localities, teams, all=True):
+        for activity_id, dimension, key, label, capacity in types.union(
+            localities, teams, all=True
+        ):
             details.setdefault(activity_id, {"t": set(), "l": set(), "r": set()})[dimension].add(
                 key
             )
@@ -183,6 +203,7 @@ def _load_slots(
                 locality_names[key] = label
             else:
                 team_names[int(key)] = label
+                team_capacity[int(key)] = capacity
     candidates = []
     by_id = {}
     for pk, title, kind, starts_at, ends_at, owners, managers, workers, tier_one, status in rows:
@@ -213,12 +234,18 @@ def _load_slots(
         by_id[pk] = slot
         if status in CALENDAR_HOLDING and starts_at < high and ends_at > low:
             candidates.append(slot)
-    names = Names(service_types=type_names, localities=locality_names, teams=team_names)
+    names = Names(
+        service_types=type_names,
+        localities=locality_names,
+        teams=team_names,
+        team_capacity=team_capacity,
+    )
     return candidates, by_id, names
 
 
 def reference_names(base: Names | None = None) -> Names:
-    """Names of every service type and locality (one query), merged with ``base``'s teams."""
+    """Names of every service type and locality (one query), merged with ``base``'s teams and
+    their capacities."""
     text = CharField()
     rows = (
         ServiceType.objects.order_by()
@@ -232,7 +259,26 @@ def reference_names(base: Names | None = None) -> Names:
     localities: dict[str, str] = {}
     for slug, name, dimension in rows:
         (types if dimension == "t" else localities)[slug] = name
-    return Names(service_types=types, localities=localities, teams=dict(base.teams) if base else {})
+    return Names(
+        service_types=types,
+        localities=localities,
+        teams=dict(base.teams) if base else {},
+        team_capacity=dict(base.team_capacity) if base else {},
+    )
+
+
+def with_teams(names: Names, teams: Iterable[Team]) -> Names:
+    """``names`` with the names and capacities of ``teams`` added (those of a slot's own
+    teams, which the calendar around it may not mention)."""
+    teams = list(teams)
+    if not teams:
+        return names
+    return Names(
+        service_types=names.service_types,
+        localities=names.localities,
+        teams={**{t.pk: t.name for t in teams}, **names.teams},
+        team_capacity={**names.team_capacity, **{t.pk: t.officers_out_at_once for t in teams}},
+    )
 
 
 def notice_from(activity: Activity, today: date | None = None) -> date | None:
@@ -248,18 +294,12 @@ def notice_from(activity: Activity, today: date | None = None) -> date | None:
     return timezone.localdate(activity.published_at)
 
 
-def clashes_for_slot(
-    slot: Slot, *, notice: date | None, team_names: dict[int, str] | None = None
-) -> list[Clash]:
-    """Clashes of a saved or proposed activity against the calendar (three queries)."""
+def clashes_for_slot(slot: Slot, *, notice: date | None, teams: Iterable[Team] = ()) -> list[Clash]:
+    """Clashes of a saved or proposed activity against the calendar (three queries).
+
+    ``teams`` are the slot's required teams (for their names and capacities)."""
     others, names = candidate_slots(start=slot.starts_at, end=slot.ends_at)
-    merged = reference_names(names)
-    if team_names:
-        merged = Names(
-            service_types=merged.service_types,
-            localities=merged.localities,
-            teams={**team_names, **merged.teams},
-        )
+    merged = with_teams(reference_names(names), teams)
     return find_clashes(slot, others, rules=clash_rules(), notice_from=notice, names=merged)
 
 
@@ -267,7 +307,10 @@ def clashes_for(activity: Activity) -> list[Clash]:
     """Every clash and warning of a saved activity (none once it is cancelled)."""
     if activity.status == Status.CANCELLED:
         return []
-    return clashes_for_slot(slot_for(activity), notice=notice_from(activity))
+    teams = list(activity.required_teams.all())
+    return clashes_for_slot(
+        slot_for(activity, teams=teams), notice=notice_from(activity), teams=teams
+    )
 
 
 @dataclass(frozen=True)
@@ -354,6 +397,8 @@ def _clashes_of(live: Sequence[Activity], *, rules: Rules, today: date) -> dict[
     for activity in live:
         # Each activity is compared with what ``clashes_for`` would load for it alone: the
         # activities within the warning margin of its own dates, not of the whole page's.
+        # Its own slot (teams included) was loaded with the others, so the names hold its
+        # teams' names and capacities too.
         low, high = activity.starts_at - margin, activity.ends_at + margin
         found_by_id[activity.pk] = find_clashes(
             slots[activity.pk],

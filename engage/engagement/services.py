@@ -22,6 +22,7 @@ from django.utils import timezone
 from engage.accounts.models import User
 from engage.accounts.permissions import Capability, has_capability, require
 from engage.core.audit import acting_as
+from engage.core.background import later
 from engage.council.models import Officer, PartnerPerson, Team
 from engage.engagement import ics
 from engage.engagement.clashes import LONDON, Slot, format_day
@@ -39,7 +40,7 @@ from engage.engagement.modes import is_recommended
 from engage.engagement.selectors import can_edit, is_owner, report_for
 from engage.market.audience import Audience, contacts_reached, emailable
 from engage.market.models import Contact, Level, Locality, ServiceType
-from engage.outbox.services import queue_email
+from engage.outbox.services import NewEmail, queue_email, queue_emails
 
 Status = Activity.Status
 
@@ -511,43 +512,140 @@ def _when(activity: Activity) -> str:
     return f"{format_day(start.date())}, {start:%H:%M} to {end:%H:%M}"
 
 
-def _invitation_email(activity: Activity, invitee: Invitee, *, kind: str) -> None:
+def _invitation_emails(
+    activity: Activity, invitees: Sequence[Invitee], *, kind: str
+) -> list[NewEmail]:
+    """The emails of one kind (invite, update or cancel) to ``invitees``, each with its own
+    calendar file; the calendar is written once per link (``ics.invitations``)."""
     cancel = kind == "cancel"
-    attendee = ics.Attendee(
-        invitee.email, invitee.name, required=invitee.role == Invitation.Role.OFFICER
-    )
-    calendar_text = ics.invitation(activity, attendee=attendee, cancel=cancel, url=invitee.link)
     headline = {"invite": "Invitation", "update": "Updated", "cancel": "Cancelled"}[kind]
-    lines = [f"Hello {invitee.name},", ""]
+    subject = f"{headline}: {activity.title}, {_when(activity)}"
     if cancel:
         reason = activity.cancellation_reason or "It is no longer needed for you."
-        lines += [f"{activity.title} on {_when(activity)} is cancelled.", "", f"Why: {reason}"]
+        middle = [f"{activity.title} on {_when(activity)} is cancelled.", "", f"Why: {reason}"]
     else:
         intro = "has changed" if kind == "update" else "is an invitation for you"
-        lines += [
+        middle = [
             f"{activity.title} {intro}.",
             "",
             f"When: {_when(activity)}",
             f"Where: {ics.location_of(activity) or 'to be confirmed'}",
         ]
         if activity.purpose:
-            lines += ["", activity.purpose]
-        lines += ["", f"Details: {invitee.link}"]
-    lines += ["", "The attached calendar file updates your calendar.", "", settings.COUNCIL_NAME]
-    queue_email(
-        to=[invitee.email],
-        subject=f"{headline}: {activity.title}, {_when(activity)}",
-        body_text="\n".join(lines),
-        attachments=[
-            {
-                "filename": "cancel.ics" if cancel else "invite.ics",
-                "content": calendar_text,
-                "mimetype": f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'}",
-            }
-        ],
-        idempotency_key=f"activity:{activity.pk}:{kind}:{invitee.person_key}:seq{activity.sequence}",
-        topic=f"activity:{activity.pk}",
+            middle += ["", activity.purpose]
+    ending = ["", "The attached calendar file updates your calendar.", "", settings.COUNCIL_NAME]
+    by_link: dict[str, list[Invitee]] = {}
+    for invitee in invitees:
+        by_link.setdefault(invitee.link, []).append(invitee)
+    emails = []
+    for link, group in by_link.items():
+        calendars = ics.invitations(
+            activity,
+            attendees=[
+                ics.Attendee(i.email, i.name, required=i.role == Invitation.Role.OFFICER)
+                for i in group
+            ],
+            cancel=cancel,
+            url=link,
+        )
+        details = ["", f"Details: {link}"] if not cancel else []
+        for invitee, calendar_text in zip(group, calendars, strict=True):
+            lines = [f"Hello {invitee.name},", "", *middle, *details, *ending]
+            emails.append(
+                NewEmail(
+                    to=[invitee.email],
+                    subject=subject,
+                    body_text="\n".join(lines),
+                    attachments=[
+                        {
+                            "filename": "cancel.ics" if cancel else "invite.ics",
+                            "content": calendar_text,
+                            "mimetype": f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'}",
+                        }
+                    ],
+                    idempotency_key=(
+                        f"activity:{activity.pk}:{kind}:{invitee.person_key}:seq{activity.sequence}"
+                    ),
+                    topic=f"activity:{activity.pk}",
+                )
+            )
+    return emails
+
+
+@dataclass
+class _InvitationRound:
+    """What one ``send_invitations`` writes, worked out from a read of the activity."""
+
+    #: What it was worked out from (see ``_invitation_state``).
+    state: tuple[Any, ...]
+    new_rows: list[Invitation] = field(default_factory=list)
+    emails: list[NewEmail] = field(default_factory=list)
+    cancel_all: bool = False
+    cancelled_keys: list[str] = field(default_factory=list)
+    wanted_keys: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def _read_for_invitations(
+    activity_id: int, *, lock: bool
+) -> tuple[Activity, dict[str, Invitation]]:
+    found = Activity.objects.select_related("venue", "lead_officer__user")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    activity = found.get(pk=activity_id)
+    return activity, {i.person_key: i for i in activity.invitations.all()}
+
+
+def _invitation_state(activity: Activity, existing: dict[str, Invitation]) -> tuple[Any, ...]:
+    return (
+        activity.status,
+        activity.sequence,
+        activity.updated_at,
+        tuple(sorted((k, i.cancelled, i.sequence_sent) for k, i in existing.items())),
     )
+
+
+def _invitation_round(activity: Activity, existing: dict[str, Invitation]) -> _InvitationRound:
+    found = _InvitationRound(state=_invitation_state(activity, existing))
+    if activity.status == Status.CANCELLED:
+        cancelled = [_invitee_of(i) for i in existing.values() if not i.cancelled]
+        found.emails = _invitation_emails(activity, cancelled, kind="cancel")
+        found.cancel_all, found.count = True, len(cancelled)
+        return found
+    if activity.status != Status.PUBLISHED:
+        return found
+    now = timezone.now()
+    wanted = invitees(activity)
+    invited: list[Invitee] = []
+    updated: list[Invitee] = []
+    for key, invitee in wanted.items():
+        previous = existing.get(key)
+        if previous is None or previous.cancelled:
+            invited.append(invitee)
+            if previous is None:
+                found.new_rows.append(
+                    Invitation(
+                        activity=activity,
+                        email=invitee.email,
+                        name=invitee.name,
+                        role=invitee.role,
+                        person_key=key,
+                        sequence_sent=activity.sequence,
+                        created_at=now,
+                    )
+                )
+        elif previous.sequence_sent < activity.sequence:
+            updated.append(invitee)
+    gone = [i for k, i in existing.items() if k not in wanted and not i.cancelled]
+    found.emails = [
+        *_invitation_emails(activity, invited, kind="invite"),
+        *_invitation_emails(activity, updated, kind="update"),
+        *_invitation_emails(activity, [_invitee_of(i) for i in gone], kind="cancel"),
+    ]
+    found.cancelled_keys = [i.person_key for i in gone]
+    found.wanted_keys = list(wanted)
+    found.count = len(invited) + len(updated) + len(gone)
+    return found
 
 
 def send_invitations(*, activity_id: int) -> int:
@@ -556,61 +654,32 @@ def send_invitations(*, activity_id: int) -> int:
 
     Published: new invitees get METHOD:REQUEST, those on an older SEQUENCE an update, anyone no
     longer invited a METHOD:CANCEL. Cancelled: everyone invited gets METHOD:CANCEL. Safe to run
-    again: each email has an idempotency key per (activity, person, SEQUENCE).
+    again: each email has an idempotency key per (activity, person, SEQUENCE). The invitations
+    and emails are written in bulk and the emails delivered in batches after the commit
+    (``outbox.services.queue_emails``), so an activity for hundreds takes a second, not minutes.
+
+    The emails are worked out before the activity is locked (writing hundreds of calendars is
+    the slow part, and SQLite's lock stops every other write meanwhile); under the lock they
+    are written only if the activity and its invitations are as they were read, else worked
+    out again there.
     """
+    planned = _invitation_round(*_read_for_invitations(activity_id, lock=False))
     with transaction.atomic():
-        activity = (
-            Activity.objects.select_for_update(of=("self",))
-            .select_related("venue", "lead_officer__user")
-            .get(pk=activity_id)
-        )
-        now = timezone.now()
-        existing = {i.person_key: i for i in activity.invitations.all()}
-        queued = 0
-        if activity.status == Status.CANCELLED:
-            for invitation in existing.values():
-                if invitation.cancelled:
-                    continue
-                _invitation_email(activity, _invitee_of(invitation), kind="cancel")
-                queued += 1
+        activity, existing = _read_for_invitations(activity_id, lock=True)
+        if _invitation_state(activity, existing) != planned.state:
+            planned = _invitation_round(activity, existing)
+        Invitation.objects.bulk_create(planned.new_rows, batch_size=1000)
+        queue_emails(planned.emails)
+        if planned.cancel_all:
             activity.invitations.update(cancelled=True, sequence_sent=activity.sequence)
-            return queued
-        if activity.status != Status.PUBLISHED:
-            return 0
-        wanted = invitees(activity)
-        new_rows = []
-        for key, invitee in wanted.items():
-            previous = existing.get(key)
-            if previous is None or previous.cancelled:
-                _invitation_email(activity, invitee, kind="invite")
-                if previous is None:
-                    new_rows.append(
-                        Invitation(
-                            activity=activity,
-                            email=invitee.email,
-                            name=invitee.name,
-                            role=invitee.role,
-                            person_key=key,
-                            sequence_sent=activity.sequence,
-                            created_at=now,
-                        )
-                    )
-                queued += 1
-            elif previous.sequence_sent < activity.sequence:
-                _invitation_email(activity, invitee, kind="update")
-                queued += 1
-        Invitation.objects.bulk_create(new_rows, batch_size=1000)
-        gone = [i for k, i in existing.items() if k not in wanted and not i.cancelled]
-        for invitation in gone:
-            _invitation_email(activity, _invitee_of(invitation), kind="cancel")
-            queued += 1
-        activity.invitations.filter(person_key__in=[i.person_key for i in gone]).update(
-            cancelled=True, sequence_sent=activity.sequence
-        )
-        activity.invitations.filter(person_key__in=list(wanted)).update(
-            cancelled=False, sequence_sent=activity.sequence
-        )
-        return queued
+        elif planned.wanted_keys or planned.cancelled_keys:
+            activity.invitations.filter(person_key__in=planned.cancelled_keys).update(
+                cancelled=True, sequence_sent=activity.sequence
+            )
+            activity.invitations.filter(person_key__in=planned.wanted_keys).update(
+                cancelled=False, sequence_sent=activity.sequence
+            )
+        return planned.count
 
 
 def _invitee_of(invitation: Invitation) -> Invitee:
@@ -622,7 +691,8 @@ def _send_invitations_after_commit(activity_id: int) -> None:
 
     def enqueue() -> None:
         try:
-            send_activity_invitations.delay(activity_id)
+            # Without a broker: after the response, in the background thread.
+            later(send_activity_invitations, activity_id)
         except Exception:
             # No broker: send them here and now rather than not at all.
             send_invitations(activity_id=activity_id)

@@ -224,9 +224,7 @@ def _live_context(form: ActivityForm, activity: Activity | None) -> dict[str, An
             team_ids=slot.team_ids,
         )
         notice = selectors.notice_from(activity) if activity else datetime.now(tz=LONDON).date()
-        clashes = selectors.clashes_for_slot(
-            slot, notice=notice, team_names={t.pk: t.name for t in teams}
-        )
+        clashes = selectors.clashes_for_slot(slot, notice=notice, teams=teams)
     accepted = (
         {a.clash_key for a in activity.accepted_warnings.all()} if activity is not None else set()
     )

@@ -12,6 +12,11 @@ def deliver_email(email_id: int) -> bool:
     return services.deliver_email(email_id)
 
 
+@shared_task(name="engage.outbox.tasks.deliver_emails", ignore_result=True)
+def deliver_emails(email_ids: list[int]) -> int:
+    return services.deliver_emails(email_ids)
+
+
 @shared_task(name="engage.outbox.tasks.deliver_due_emails", ignore_result=True)
 def deliver_due_emails() -> int:
     return services.deliver_due_emails()

@@ -13,7 +13,6 @@ class PlannerConfig(AppConfig):
 
         from engage.planner import models
 
-        auditlog.register(models.TeamCapacity)
         auditlog.register(models.TeamLeave)
         auditlog.register(models.SchoolHoliday)
         auditlog.register(models.PlannerSettings)

@@ -12,18 +12,18 @@ from django.utils import timezone
 
 from engage.core.demo import DemoContext
 from engage.council.models import Team
-from engage.planner.models import PlannerSettings, SchoolHoliday, TeamCapacity, TeamLeave
+from engage.planner.models import PlannerSettings, SchoolHoliday, TeamLeave
 
-#: Officers of each team who can be out at meetings at once. All 1: the calendar's clash
-#: check (engage.engagement.clashes rule (c)) refuses two overlapping activities that need the
-#: same team, whatever its size, so a plan made with a larger capacity could not be approved.
+#: How many activities each team can attend at once (``Team.officers_out_at_once``): the
+#: larger teams send different officers to two meetings at the same time. The calendar's clash
+#: rule reads the same field, so the planner's plans with these capacities are accepted.
 CAPACITIES = {
-    "commissioning": 1,
-    "quality-improvement": 1,
+    "commissioning": 2,
+    "quality-improvement": 2,
     "contracts": 1,
     "safeguarding": 1,
     "service-placement": 1,
-    "adult-operations": 1,
+    "adult-operations": 2,
     "provider-engagement": 1,
 }
 
@@ -45,9 +45,7 @@ def seed(ctx: DemoContext) -> None:
     teams = {t.slug: t for t in Team.objects.all()}
     for slug, capacity in CAPACITIES.items():
         if slug in teams:
-            TeamCapacity.objects.update_or_create(
-                team=teams[slug], defaults={"officers_out_at_once": capacity}
-            )
+            Team.objects.filter(pk=teams[slug].pk).update(officers_out_at_once=capacity)
     for name, first, last in SCHOOL_HOLIDAYS:
         SchoolHoliday.objects.get_or_create(name=name, first_day=first, last_day=last)
     today = timezone.localdate()

@@ -8,7 +8,7 @@ from typing import Any, cast
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
-from engage.council.models import Team
+from engage.council.models import MAX_OFFICERS_OUT_AT_ONCE, Team
 from engage.groups.models import EngagementGroup
 from engage.planner.models import (
     PlannerSettings,
@@ -101,22 +101,23 @@ class PinForm(forms.Form):
 
 
 class TeamCapacityForm(forms.Form):
-    """One number per team: how many of its officers can be out at meetings at once."""
+    """One number per team: how many activities needing it it can attend at once
+    (``Team.officers_out_at_once``)."""
 
-    def __init__(self, *args: Any, teams: list[Team], capacities: dict[int, int], **kwargs: Any):
+    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.teams = teams
         for team in teams:
             self.fields[f"team_{team.pk}"] = forms.IntegerField(
                 label=team.name,
                 min_value=0,
-                max_value=50,
-                initial=capacities.get(team.pk, 1),
+                max_value=MAX_OFFICERS_OUT_AT_ONCE,
+                initial=team.officers_out_at_once,
                 widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
                 error_messages={
                     "required": f"Enter how many of {team.name} can be out at once",
                     "min_value": f"{team.name}: enter 0 or more",
-                    "max_value": f"{team.name}: enter 50 or fewer",
+                    "max_value": f"{team.name}: enter {MAX_OFFICERS_OUT_AT_ONCE} or fewer",
                     "invalid": f"{team.name}: enter a whole number",
                 },
             )

@@ -1,8 +1,9 @@
 """The year planner's data on the Django side: what the PEM sets, and each run of the planner.
 
-Planning data a council edits: how many officers of each team can be out at once
-(``TeamCapacity``), when a team cannot attend at all (``TeamLeave``), school holidays
-(``SchoolHoliday``) and the weights of the soft costs (``PlannerSettings``, one row).
+Planning data a council edits: when a team cannot attend at all (``TeamLeave``), school
+holidays (``SchoolHoliday``) and the weights of the soft costs (``PlannerSettings``, one row).
+How many activities a team can attend at once is the team's own field
+(``council.Team.officers_out_at_once``), read by the calendar's clash rule as well.
 
 A ``PlanRun`` is one run of the solver over chosen groups from a start date: its progress,
 the solver's verdict and the ``ProposedMeeting`` rows it produced. ``PlanPin`` holds the dates
@@ -19,24 +20,6 @@ from django.db.models import Q
 
 #: Longest solver time the page may ask for, in seconds (keeps the page usable).
 MAX_TIME_LIMIT_SECONDS = 120
-
-
-class TeamCapacity(models.Model):
-    """How many officers of a team can be out at meetings at the same time."""
-
-    team = models.OneToOneField("council.Team", on_delete=models.CASCADE, related_name="capacity")
-    officers_out_at_once = models.PositiveSmallIntegerField(
-        default=1,
-        validators=[MinValueValidator(0), MaxValueValidator(50)],
-        help_text="0 means the team can never attend a meeting.",
-    )
-
-    class Meta:
-        ordering = ["team__name"]
-        verbose_name_plural = "team capacities"
-
-    def __str__(self) -> str:
-        return f"{self.team}: {self.officers_out_at_once} at once"
 
 
 class TeamLeave(models.Model):

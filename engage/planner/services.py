@@ -26,6 +26,7 @@ from engage.accounts.models import User
 from engage.accounts.permissions import Capability, require
 from engage.core.audit import acting_as
 from engage.core.working_days import bank_holidays, is_working_day
+from engage.council.models import MAX_OFFICERS_OUT_AT_ONCE
 from engage.council.models import Team as CouncilTeam
 from engage.engagement import services as engagement_services
 from engage.engagement.clashes import LONDON, Slot
@@ -44,7 +45,6 @@ from engage.planner.models import (
     PlanRun,
     ProposedMeeting,
     SchoolHoliday,
-    TeamCapacity,
     TeamLeave,
 )
 from engage.planner.problem import (
@@ -235,7 +235,8 @@ def build_problem(
     for the horizon less the meetings already on the calendar), spaced 70–130 % of its even
     gap, at 10:00 or 14:00 for two hours, forums and Tier One midweek; every gathering that
     holds a place on the calendar near the horizon as a fixed activity; every active team
-    with its capacity (1 unless set) and leave; England's bank holidays and council closure
+    with its capacity (``Team.officers_out_at_once``, which the calendar's clash rule reads too)
+    and leave; England's bank holidays and council closure
     days; the school holidays; the weights and time limit of `PlannerSettings`. ``pins`` are
     (group id, 0-based meeting index, day); pins beyond a series' meetings are ignored.
     """
@@ -243,7 +244,6 @@ def build_problem(
     end = horizon_end(start, months)
     market = _Market()
     teams = list(CouncilTeam.objects.filter(is_active=True).order_by("slug"))
-    capacity = dict(TeamCapacity.objects.values_list("team_id", "officers_out_at_once"))
     leave: dict[int, set[date]] = {}
     for team_id, first, last in TeamLeave.objects.filter(
         last_day__gte=start, first_day__lte=end
@@ -254,7 +254,7 @@ def build_problem(
         Team(
             key=t.slug,
             name=t.name,
-            capacity=capacity.get(t.pk, 1),
+            capacity=t.officers_out_at_once,
             unavailable=frozenset(leave.get(t.pk, set())),
         )
         for t in teams
@@ -691,16 +691,21 @@ def published_activities(run: PlanRun) -> QuerySet[Activity]:
 # --- Planning data ------------------------------------------------------------------------------
 
 
-def set_team_capacity(*, actor: User, team: CouncilTeam, officers_out_at_once: int) -> TeamCapacity:
-    """How many of ``team`` can be out at meetings at once (0 to 50)."""
+def set_team_capacity(*, actor: User, team: CouncilTeam, officers_out_at_once: int) -> CouncilTeam:
+    """How many activities ``team`` can attend at once (0 to 50), for the planner and the
+    calendar's clash rule alike. The change is audited on the team (old and new value)."""
     require(actor, Capability.PLANNER_USE)
-    if not 0 <= officers_out_at_once <= 50:
-        raise PlanError("A team's capacity is between 0 and 50 officers.")
-    with transaction.atomic(), acting_as(actor):
-        row, _ = TeamCapacity.objects.update_or_create(
-            team=team, defaults={"officers_out_at_once": officers_out_at_once}
+    if not 0 <= officers_out_at_once <= MAX_OFFICERS_OUT_AT_ONCE:
+        raise PlanError(
+            f"A team's capacity is between 0 and {MAX_OFFICERS_OUT_AT_ONCE} activities at once."
         )
-        return row
+    with transaction.atomic(), acting_as(actor):
+        locked = CouncilTeam.objects.select_for_update().get(pk=team.pk)
+        if locked.officers_out_at_once != officers_out_at_once:
+            locked.officers_out_at_once = officers_out_at_once
+            locked.save(update_fields=["officers_out_at_once"])
+        team.officers_out_at_once = officers_out_at_once
+        return locked
 
 
 def add_team_leave(

@@ -25,7 +25,7 @@ from engage.planner.forms import (
     TeamCapacityForm,
     TeamLeaveForm,
 )
-from engage.planner.models import PlanRun, SchoolHoliday, TeamCapacity, TeamLeave
+from engage.planner.models import PlanRun, SchoolHoliday, TeamLeave
 
 
 def _crumbs(*extra: Any) -> list[Any]:
@@ -203,11 +203,8 @@ def run_url(run: PlanRun) -> str:
 def planning_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Team capacity, team leave, school holidays and the weights of the soft costs."""
     teams = list(Team.objects.filter(is_active=True).order_by("name"))
-    capacities = dict(TeamCapacity.objects.values_list("team_id", "officers_out_at_once"))
     action = request.POST.get("action") if request.method == "POST" else None
-    capacity_form = TeamCapacityForm(
-        request.POST if action == "capacity" else None, teams=teams, capacities=capacities
-    )
+    capacity_form = TeamCapacityForm(request.POST if action == "capacity" else None, teams=teams)
     leave_form = TeamLeaveForm(request.POST if action == "leave" else None, prefix="leave")
     holiday_form = SchoolHolidayForm(request.POST if action == "holiday" else None, prefix="school")
     settings_form = PlannerSettingsForm(

@@ -239,3 +239,157 @@ def test_a_bank_holiday_is_always_flagged(day: date, hour: int, kind: Kind) -> N
     activity = Slot(1, "On a holiday", kind, start, start + timedelta(hours=2), Audience())
     found = find_clashes(activity, [], rules=RULES, notice_from=None)
     assert any(c.kind == ClashKind.DAY_OFF and c.day == day for c in found)
+
+
+# --- Team capacity (rule (c)) ------------------------------------------------------------------
+
+
+def team_slot(
+    pk: int, hour: int, hours: int = 2, *, title: str = "", day: str = "2030-03-12"
+) -> Slot:
+    # Distinct levels, so that only the team rule can make them clash.
+    return slot(
+        day,
+        hour,
+        hours,
+        pk=pk,
+        audience=Audience(levels=frozenset({["owner", "manager", "worker"][pk % 3]})),
+        teams=frozenset({7}),
+        title=title or f"Meeting {pk}",
+    )
+
+
+def team_clash_ids(found: list) -> set[int | None]:
+    return {c.other_activity_id for c in found if c.kind == ClashKind.TEAM}
+
+
+def test_with_capacity_one_any_overlap_needing_the_team_is_a_clash_naming_the_capacity() -> None:
+    names = Names(teams={7: "Contracts"})  # capacity not given: 1
+    mine, other = team_slot(1, 10), team_slot(2, 11)
+    found = find_clashes(mine, [other], rules=RULES, notice_from=FAR, names=names)
+    assert team_clash_ids(found) == {2}
+    message = next(c.message for c in found if c.kind == ClashKind.TEAM)
+    assert "The Contracts team must attend both this and “Meeting 2”" in message
+    assert "can attend one activity at a time" in message
+    explicit = Names(teams={7: "Contracts"}, team_capacity={7: 1})
+    assert find_clashes(mine, [other], rules=RULES, notice_from=FAR, names=explicit) == found
+
+
+def test_capacity_two_allows_two_overlapping_and_refuses_a_third() -> None:
+    names = Names(teams={7: "Contracts"}, team_capacity={7: 2})
+    first, second, third = team_slot(1, 10), team_slot(2, 10), team_slot(3, 11)
+    assert find_clashes(first, [second], rules=RULES, notice_from=FAR, names=names) == []
+    assert find_clashes(second, [first], rules=RULES, notice_from=FAR, names=names) == []
+    found = find_clashes(third, [first, second], rules=RULES, notice_from=FAR, names=names)
+    assert team_clash_ids(found) == {1, 2}
+    assert all(c.severity == Severity.CLASH for c in found if c.kind == ClashKind.TEAM)
+    message = found[0].message
+    assert "The Contracts team must attend this, “Meeting 1”" in message
+    assert "3 at once, and the team can attend 2 activities at a time" in message
+    # Each of the three now clashes with the other two.
+    for mine in (first, second):
+        others = [s for s in (first, second, third) if s is not mine]
+        assert (
+            len(
+                team_clash_ids(
+                    find_clashes(mine, others, rules=RULES, notice_from=FAR, names=names)
+                )
+            )
+            == 2
+        )
+
+
+def test_capacity_counts_activities_at_the_same_moment_not_pairs() -> None:
+    """10–12 and 12–14 both overlap 11–13 but not each other: never more than 2 at once."""
+    names = Names(teams={7: "Contracts"}, team_capacity={7: 2})
+    morning, middle, afternoon = team_slot(1, 10), team_slot(2, 11), team_slot(3, 12)
+    assert (
+        find_clashes(middle, [morning, afternoon], rules=RULES, notice_from=FAR, names=names) == []
+    )
+    # A fourth at 11:30–12:30 makes three at once from 11:30 to 12:30 (middle, it and one other).
+    extra = slot(
+        "2030-03-12",
+        11,
+        1,
+        pk=4,
+        audience=Audience(levels=frozenset({"worker"})),
+        teams=frozenset({7}),
+        title="Meeting 4",
+    )
+    extra = Slot(
+        **{
+            **extra.__dict__,
+            "starts_at": extra.starts_at + timedelta(minutes=30),
+            "ends_at": extra.ends_at + timedelta(minutes=30),
+        }
+    )
+    found = find_clashes(
+        middle, [morning, afternoon, extra], rules=RULES, notice_from=FAR, names=names
+    )
+    assert team_clash_ids(found) == {1, 3, 4}
+
+
+def test_a_team_with_capacity_zero_can_attend_nothing() -> None:
+    names = Names(teams={7: "Contracts"}, team_capacity={7: 0})
+    found = find_clashes(team_slot(1, 10), [], rules=RULES, notice_from=FAR, names=names)
+    assert [(c.kind, c.other_activity_id) for c in found] == [(ClashKind.TEAM, None)]
+    assert "The Contracts team can attend no activities (its capacity is 0)" in found[0].message
+
+
+def test_capacity_is_per_team() -> None:
+    names = Names(teams={7: "Contracts", 8: "Safeguarding"}, team_capacity={7: 2, 8: 1})
+    mine = Slot(**{**team_slot(1, 10).__dict__, "team_ids": frozenset({7, 8})})
+    other = Slot(**{**team_slot(2, 11).__dict__, "team_ids": frozenset({7, 8})})
+    found = find_clashes(mine, [other], rules=RULES, notice_from=FAR, names=names)
+    assert team_clash_ids(found) == {2}
+    assert "Safeguarding" in found[0].message and "Contracts" not in found[0].message
+
+
+calendar_slots = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(1, 12)),  # start (quarter hours), length
+    min_size=1,
+    max_size=7,
+)
+
+
+def _brute_force_peak(
+    intervals: list[tuple[datetime, datetime]], within: tuple[datetime, datetime]
+) -> int:
+    """Most intervals covering one instant within ``within``, checked minute by minute."""
+    peak, moment = 0, within[0]
+    while moment < within[1]:
+        peak = max(peak, sum(1 for s, e in intervals if s <= moment < e))
+        moment += timedelta(minutes=15)
+    return peak
+
+
+@settings(max_examples=300, deadline=None)
+@given(calendar_slots, st.integers(1, 4))
+def test_a_team_clash_exactly_when_activities_at_one_moment_exceed_capacity(
+    shape: list[tuple[int, int]], capacity: int
+) -> None:
+    base = datetime(2030, 3, 12, 8, tzinfo=LONDON)
+    activities = [
+        Slot(
+            id=n + 1,
+            title=f"Activity {n + 1}",
+            kind=Kind.WORKING_GROUP,
+            starts_at=base + timedelta(minutes=15 * begin),
+            ends_at=base + timedelta(minutes=15 * (begin + length)),
+            audience=Audience(levels=frozenset({"owner"}), localities=frozenset({f"l{n}"})),
+            team_ids=frozenset({7}),
+        )
+        for n, (begin, length) in enumerate(shape)
+    ]
+    names = Names(teams={7: "Contracts"}, team_capacity={7: capacity})
+    spans = [(a.starts_at, a.ends_at) for a in activities]
+    clashing: dict[int, set[int | None]] = {}
+    for mine in activities:
+        found = find_clashes(mine, activities, rules=RULES, notice_from=FAR, names=names)
+        clashing[mine.id or 0] = team_clash_ids(found)
+        peak = _brute_force_peak(spans, (mine.starts_at, mine.ends_at))
+        assert bool(clashing[mine.id or 0]) == (peak > capacity)
+    # Symmetric over the whole calendar: a clashes with b exactly when b clashes with a.
+    for a in activities:
+        for b in activities:
+            assert (b.id in clashing[a.id or 0]) == (a.id in clashing[b.id or 0])

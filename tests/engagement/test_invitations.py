@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -214,6 +215,14 @@ def _data_of(activity: Activity) -> services.ActivityData:
 class _Collector:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
+        self.sessions = 0
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.sessions += 1  # one EHLO per connection
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append((list(envelope.rcpt_tos), envelope.content))
@@ -269,3 +278,90 @@ def test_invitations_are_delivered_to_a_real_smtp_server_with_the_ics_attached(
     event = next(iter(calendar.walk("VEVENT")))
     assert str(event["UID"]) == f"activity-{approved.pk}@127.0.0.1"
     assert str(event["ATTENDEE"]) == "mailto:m@alpha.example"
+
+
+def test_invitations_written_together_are_exactly_those_written_one_by_one(
+    approved: Activity,
+) -> None:
+    people = [
+        ics.Attendee("m@alpha.example", "Morgan Example"),
+        ics.Attendee(
+            "x@example.org", "A name long enough, with commas; and “quotes”, to fold " * 3
+        ),
+        ics.Attendee("r@example.org", "Rhiannon Ål-Ñame", required=True),
+    ]
+    moment = timezone.now()
+    with mock.patch("engage.engagement.ics.timezone.now", return_value=moment):
+        for cancel, url in ((False, "https://example.org/e/1"), (True, None)):
+            together = ics.invitations(approved, attendees=people, cancel=cancel, url=url)
+            alone = [
+                ics.invitation(approved, attendee=person, cancel=cancel, url=url)
+                for person in people
+            ]
+            assert together == alone
+    assert ics.invitations(approved, attendees=[]) == []
+
+
+def test_invitation_queries_do_not_grow_with_the_number_invited(
+    approved: Activity, officer: Any, provider_a: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    home = provider_a.services.get(name="Alpha House")
+    ContactFactory(provider=provider_a, email="first@alpha.example", works_at=[home])
+    services.publish_activity(actor=officer, activity=approved)
+    with CaptureQueriesContext(connection) as few:
+        assert services.send_invitations(activity_id=approved.pk) == 2
+    for n in range(40):
+        ContactFactory(provider=provider_a, email=f"c{n}@alpha.example", works_at=[home])
+    with CaptureQueriesContext(connection) as many:
+        assert services.send_invitations(activity_id=approved.pk) == 40
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert OutgoingEmail.objects.filter(topic=f"activity:{approved.pk}").count() == 42
+
+
+def test_a_large_invitation_goes_out_in_batches_one_smtp_connection_each(
+    smtp_server: _Collector,
+    settings: Any,
+    approved: Activity,
+    officer: Any,
+    provider_a: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.OUTBOX_BATCH_SIZE = 5
+    home = provider_a.services.get(name="Alpha House")
+    for n in range(11):
+        ContactFactory(provider=provider_a, email=f"c{n}@alpha.example", works_at=[home])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_activity(actor=officer, activity=approved)
+    recipients = sorted(to[0] for to, _ in smtp_server.messages)
+    assert recipients == sorted([officer.email, *(f"c{n}@alpha.example" for n in range(11))])
+    assert smtp_server.sessions == 3  # 12 emails in batches of 5
+    assert set(OutgoingEmail.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_change_between_reading_and_locking_is_not_lost(
+    approved: Activity, officer: Any, provider_a: Any
+) -> None:
+    """The emails are worked out before the lock; if the activity moves meanwhile, they are
+    worked out again under the lock, for its new SEQUENCE."""
+    ContactFactory(
+        provider=provider_a,
+        email="m@alpha.example",
+        works_at=[provider_a.services.get(name="Alpha House")],
+    )
+    services.publish_activity(actor=officer, activity=approved)
+    real_read = services._read_for_invitations
+
+    def read_then_move(activity_id: int, *, lock: bool) -> Any:
+        found = real_read(activity_id, lock=lock)
+        if not lock:
+            Activity.objects.filter(pk=activity_id).update(sequence=1)
+        return found
+
+    with mock.patch.object(services, "_read_for_invitations", read_then_move):
+        assert services.send_invitations(activity_id=approved.pk) == 2
+    keys = set(OutgoingEmail.objects.values_list("idempotency_key", flat=True))
+    assert all(key.endswith(":seq1") for key in keys), keys
+    assert set(Invitation.objects.values_list("sequence_sent", flat=True)) == {1}

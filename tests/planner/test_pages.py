@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from engage.engagement.services import feed_for_officer
 from engage.groups.models import Meeting
-from engage.planner.models import PlanRun, SchoolHoliday, TeamCapacity, TeamLeave
+from engage.planner.models import PlanRun, SchoolHoliday, TeamLeave
 from tests.planner.conftest import weekday_on_or_after
 
 pytestmark = pytest.mark.django_db
@@ -161,14 +162,18 @@ def test_a_running_plan_polls_every_two_seconds(
 
 
 def test_the_planning_data_page_saves_capacity_leave_holidays_and_weights(
-    pem_client: Any, teams: dict[str, Any], start: date
+    pem_client: Any, pem: Any, teams: dict[str, Any], start: date
 ) -> None:
     url = reverse("planner:data")
     assert pem_client.get(url).status_code == 200
     values = {f"team_{t.pk}": "1" for t in teams.values()}
     values[f"team_{teams['contracts'].pk}"] = "3"
     assert pem_client.post(url, {"action": "capacity", **values}).status_code == 302
-    assert TeamCapacity.objects.get(team=teams["contracts"]).officers_out_at_once == 3
+    teams["contracts"].refresh_from_db()
+    assert teams["contracts"].officers_out_at_once == 3
+    change = LogEntry.objects.get_for_object(teams["contracts"]).order_by("-pk").first()
+    assert change is not None and change.actor == pem
+    assert change.changes_dict["officers_out_at_once"] == ["1", "3"]
 
     bad = pem_client.post(
         url,

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from engage.planner.models import SchoolHoliday, TeamCapacity, TeamLeave
+from engage.council.models import Team
+from engage.planner.models import SchoolHoliday, TeamLeave
 from engage.planner.problem import Segment
 from engage.planner.services import build_problem, series_key, spacing_weeks
 from tests.engagement.factories import ActivityFactory, at
@@ -82,7 +83,7 @@ def test_calendar_holidays_capacity_and_leave_are_translated(
         starts_at=at(day.isoformat(), 14),
         ends_at=at(day.isoformat(), 15),
     )
-    TeamCapacity.objects.create(team=teams["contracts"], officers_out_at_once=3)
+    Team.objects.filter(pk=teams["contracts"].pk).update(officers_out_at_once=3)
     TeamLeave.objects.create(
         team=teams["commissioning"], first_day=day, last_day=day + timedelta(days=2), reason="Away"
     )

@@ -89,7 +89,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "planner:run_detail": ("pem", 8),
     "planner:run_progress": ("pem", 3),
     "planner:run_accept": ("pem", 6),
-    "planner:data": ("pem", 8),
+    "planner:data": ("pem", 7),
 }
 
 #: API path -> (role, query budget).
