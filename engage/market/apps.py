@@ -15,7 +15,7 @@ class MarketConfig(AppConfig):
 
         auditlog.register(models.Locality)
         auditlog.register(models.ServiceType)
-        auditlog.register(models.Provider)
+        auditlog.register(models.Provider, exclude_fields=list(models.PROVIDER_FIGURES))
         auditlog.register(models.Service, m2m_fields={"service_types"})
         auditlog.register(models.Contact, m2m_fields={"services"})
         auditlog.register(models.Association)

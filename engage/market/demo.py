@@ -342,6 +342,8 @@ def seed(ctx: DemoContext) -> None:
         if slug == "supported-living" and rng.random() < 0.3:
             links.append(through(service_id=service.pk, servicetype_id=types["domiciliary"].pk))
     through.objects.bulk_create(links, batch_size=5000)
+    # bulk_create skips Service.save(), which keeps the providers' figures.
+    Provider.objects.refresh_figures()
 
     # Tier One: the largest groups by number of services.
     counts: dict[int, int] = {}
