@@ -11,7 +11,7 @@ class MarketConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from engage.market import models
+        from engage.market import caching, models
 
         auditlog.register(models.Locality)
         auditlog.register(models.ServiceType)
@@ -20,3 +20,4 @@ class MarketConfig(AppConfig):
         auditlog.register(models.Contact, m2m_fields={"services"})
         auditlog.register(models.Association)
         auditlog.register(models.AssociationMembership)
+        caching.connect_signals()

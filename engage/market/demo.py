@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engage.core.demo import DemoContext
+from engage.market.caching import bump_register_version
 from engage.market.models import (
     Association,
     AssociationMembership,
@@ -459,6 +460,8 @@ def seed(ctx: DemoContext) -> None:
         ctx.add_login(label, email, demo_provider.name)
 
     seed_import_history(ctx)
+    # The bulk writes above skip the signals that make cached counts stale.
+    bump_register_version()
 
 
 def seed_import_history(ctx: DemoContext) -> None:

@@ -114,6 +114,22 @@ def _per_provider(expression: Any) -> Coalesce:
 
 
 class ProviderQuerySet(models.QuerySet["Provider"]):
+    def with_cached_count(self) -> ProviderQuerySet:
+        """This queryset, whose ``count()`` comes from the cache while the register is
+        unchanged (see ``engage.market.caching``): for lists that count on every page."""
+        clone = self.all()
+        # On the query, which every further filter, order or annotation copies.
+        clone.query.market_count_cached = True  # type: ignore[attr-defined]
+        return clone
+
+    def count(self) -> int:
+        if self._result_cache is not None or not getattr(self.query, "market_count_cached", False):
+            return super().count()
+        from engage.market.caching import cached_count
+
+        sql, params = self.order_by().query.sql_with_params()
+        return cached_count(sql, tuple(params), super().count)
+
     def refresh_figures(self) -> int:
         """Recompute the stored figures of these providers from their services, in one UPDATE.
 
@@ -121,11 +137,15 @@ class ProviderQuerySet(models.QuerySet["Provider"]):
         service, and by the bulk writers (the CQC import, the demo data) for many. Returns how
         many providers were refreshed.
         """
-        return self.update(
+        from engage.market.caching import bump_register_version
+
+        refreshed = self.update(
             active_services=_per_provider(Count("pk")),
             total_beds=_per_provider(Sum("beds")),
             locality_count=_per_provider(Count("locality_id", distinct=True)),
         )
+        bump_register_version()
+        return refreshed
 
 
 class Provider(models.Model):
@@ -249,7 +269,10 @@ class Service(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["name"], name="service_name_idx"),
-            models.Index(fields=["provider", "status"], name="service_provider_status_idx"),
+            # A provider's registered services, and those in a locality (the list's filters).
+            models.Index(
+                fields=["provider", "status", "locality"], name="service_provider_locality_idx"
+            ),
             models.Index(fields=["locality", "status"], name="service_locality_status_idx"),
             models.Index(fields=["rating"], name="service_rating_idx"),
         ]
@@ -284,8 +307,8 @@ class Service(models.Model):
         return self.status == self.Status.ACTIVE
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Service:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, *args: Any, **kwargs: Any) -> Service:
+        instance = super().from_db(*args, **kwargs)
         # The provider it had when loaded: moving a service changes two providers' figures.
         instance._loaded_provider_id = instance.__dict__.get("provider_id")
         return instance

@@ -40,6 +40,7 @@ from engage.market.models import (
     Contact,
     CqcImport,
     Provider,
+    ProviderQuerySet,
     Service,
 )
 
@@ -59,7 +60,7 @@ def own_provider_id(user: Any) -> int | None:
     return contact.provider_id if contact is not None else None
 
 
-def providers_visible_to(user: Any) -> QuerySet[Provider]:
+def providers_visible_to(user: Any) -> ProviderQuerySet:
     """All providers for those who see the register; a provider user's own organisation only.
 
     Raises ``PermissionDenied`` for anyone else.
@@ -215,7 +216,7 @@ def _provider_attributes(filters: MarketFilters, provider_ref: str) -> Q:
 # --------------------------------------------------------------------------------------------
 
 
-def providers(*, user: Any, filters: ProviderFilters | None = None) -> QuerySet[Provider]:
+def providers(*, user: Any, filters: ProviderFilters | None = None) -> ProviderQuerySet:
     """Providers ``user`` may see, narrowed by ``filters``, each with its contract manager and
     ``current_memberships`` (with their associations) prefetched.
 

@@ -54,11 +54,15 @@ PROVIDER_EXPORT = (
 @capability_required(Capability.MARKET_VIEW)
 def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = ProviderFilterForm(request.GET or None)
-    queryset = selectors.providers(user=request.user, filters=form.filters()).annotate(
-        # Providers without a contract manager sort first on every database.
-        sort_manager=Coalesce("contract_manager__user__full_name", Value(""))
+    providers = (
+        selectors.providers(user=request.user, filters=form.filters())
+        .with_cached_count()
+        .annotate(
+            # Providers without a contract manager sort first on every database.
+            sort_manager=Coalesce("contract_manager__user__full_name", Value(""))
+        )
     )
-    queryset, sort = sort_queryset(request, queryset, PROVIDER_SORTS, "name")
+    queryset, sort = sort_queryset(request, providers, PROVIDER_SORTS, "name")
     wanted = export_format(request)
     if wanted:
         return export_response(
