@@ -127,8 +127,7 @@ class ProviderQuerySet(models.QuerySet["Provider"]):
             return super().count()
         from engage.market.caching import cached_count
 
-        sql, params = self.order_by().query.sql_with_params()
-        return cached_count(sql, tuple(params), super().count)
+        return cached_count(self)
 
     def refresh_figures(self) -> int:
         """Recompute the stored figures of these providers from their services, in one UPDATE.
@@ -490,6 +489,17 @@ class CqcImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_outcome_display()})"
+
+
+class RegisterVersion(models.Model):
+    """One row whose ``version`` every write to the register increases, in the writer's own
+    transaction: a count cached under one version is right for as long as the row keeps it
+    (see ``engage.market.caching``)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Market register version {self.version}"
 
 
 class AudienceFields(models.Model):

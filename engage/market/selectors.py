@@ -42,6 +42,7 @@ from engage.market.models import (
     Provider,
     ProviderQuerySet,
     Service,
+    ServiceType,
 )
 
 ServiceTypeLink = Service.service_types.through
@@ -329,6 +330,30 @@ def services_of_provider(provider: Provider) -> QuerySet[Service]:
         Service.objects.filter(provider=provider)
         .select_related("locality")
         .prefetch_related("service_types")
+        .order_by("status", "name", "pk")
+    )
+
+
+def service_rows_of_provider(provider: Provider) -> QuerySet[Service]:
+    """A provider's services as its page's table shows them (active first): only the columns
+    it shows, with locality and type names."""
+    return (
+        Service.objects.filter(provider=provider)
+        .select_related("locality")
+        .only(
+            "pk",
+            "provider_id",
+            "name",
+            "status",
+            "postcode",
+            "beds",
+            "rating",
+            "is_contracted",
+            "locality__name",
+        )
+        .prefetch_related(
+            Prefetch("service_types", queryset=ServiceType.objects.only("pk", "name"))
+        )
         .order_by("status", "name", "pk")
     )
 

@@ -88,7 +88,7 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | Streaming
 def provider_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     provider = selectors.get_provider_for_user(request.user, pk)
     show_contacts = has_capability(request.user, Capability.CONTACTS_VIEW)
-    provider_services = list(selectors.services_of_provider(provider))
+    provider_services = list(selectors.service_rows_of_provider(provider))
     return render(
         request,
         "market/provider_detail.html",
