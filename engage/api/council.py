@@ -51,7 +51,8 @@ class OfficerOut(Schema):
 
     @staticmethod
     def resolve_locality(obj: dict[str, Any]) -> str | None:
-        return obj["locality_name"]
+        locality = obj["locality_name"]
+        return str(locality) if locality is not None else None
 
 
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS})
@@ -77,9 +78,7 @@ def list_teams(request: HttpRequest) -> QuerySet[Team]:
 
 @router.get("/officers", response={200: list[OfficerOut], **COMMON_ERRORS})
 @paginate(EngagePagination)
-def list_officers(
-    request: HttpRequest, q: str = "", team: str = ""
-) -> QuerySet[Officer, dict[str, Any]]:
+def list_officers(request: HttpRequest, q: str = "", team: str = "") -> QuerySet[Officer, Any]:
     """Active officers; ``q`` searches name, email and job title, ``team`` is a team slug."""
     require(request.user, Capability.COUNCIL_VIEW)
     team_obj = Team.objects.filter(slug=team).first() if team else None

@@ -27,7 +27,7 @@ def officers(
     return queryset
 
 
-def officer_rows(officers: QuerySet[Officer]) -> QuerySet[Officer, dict[str, Any]]:
+def officer_rows(officers: QuerySet[Officer]) -> QuerySet[Officer, Any]:
     """``officers`` as dictionaries of what a list shows (id, name, email, role, job title,
     team and locality names): one query, no model instances to build."""
     return officers.values(
