@@ -336,7 +336,7 @@ def services_of_provider(provider: Provider) -> QuerySet[Service]:
 
 def service_rows_of_provider(provider: Provider) -> QuerySet[Service]:
     """A provider's services as its page's table shows them (active first): only the columns
-    it shows, with locality and type names."""
+    it shows, with the locality and ``type_list`` (the service types, by position)."""
     return (
         Service.objects.filter(provider=provider)
         .select_related("locality")
@@ -352,7 +352,11 @@ def service_rows_of_provider(provider: Provider) -> QuerySet[Service]:
             "locality__name",
         )
         .prefetch_related(
-            Prefetch("service_types", queryset=ServiceType.objects.only("pk", "name"))
+            Prefetch(
+                "service_types",
+                queryset=ServiceType.objects.only("pk", "name"),
+                to_attr="type_list",
+            )
         )
         .order_by("status", "name", "pk")
     )
