@@ -7,512 +7,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("council", "0001_initial"),
+        ('council', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ServiceType",
+            name='ServiceType',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100)),
-                ("slug", models.SlugField(max_length=60, unique=True)),
-                ("description", models.CharField(blank=True, max_length=300)),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(default=0, help_text="Order in lists."),
-                ),
-                ("is_active", models.BooleanField(default=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100)),
+                ('slug', models.SlugField(max_length=60, unique=True)),
+                ('description', models.CharField(blank=True, max_length=300)),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order in lists.')),
+                ('is_active', models.BooleanField(default=True)),
             ],
             options={
-                "ordering": ["position", "name"],
+                'ordering': ['position', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Association",
+            name='Association',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("short_name", models.CharField(blank=True, max_length=20)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("member-body", "Member body"), ("network", "Network")],
-                        max_length=15,
-                    ),
-                ),
-                ("website", models.URLField(blank=True)),
-                ("description", models.TextField(blank=True)),
-                ("merged_on", models.DateField(blank=True, null=True)),
-                ("is_active", models.BooleanField(default=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "merged_into",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="merged_from",
-                        to="market.association",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('short_name', models.CharField(blank=True, max_length=20)),
+                ('kind', models.CharField(choices=[('member-body', 'Member body'), ('network', 'Network')], max_length=15)),
+                ('website', models.URLField(blank=True)),
+                ('description', models.TextField(blank=True)),
+                ('merged_on', models.DateField(blank=True, null=True)),
+                ('is_active', models.BooleanField(default=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='market.association')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="CqcImport",
+            name='CqcImport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("started_at", models.DateTimeField(auto_now_add=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                ("file_name", models.CharField(max_length=300)),
-                ("layout", models.CharField(blank=True, max_length=40)),
-                ("local_authorities", models.JSONField(blank=True, default=list)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("imported", "Imported"),
-                            ("refused", "Refused (nothing written)"),
-                            ("dry-run", "Checked only (nothing written)"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("rows", models.PositiveIntegerField(default=0)),
-                ("created", models.PositiveIntegerField(default=0)),
-                ("updated", models.PositiveIntegerField(default=0)),
-                ("unchanged", models.PositiveIntegerField(default=0)),
-                ("deregistered", models.PositiveIntegerField(default=0)),
-                ("providers_created", models.PositiveIntegerField(default=0)),
-                (
-                    "skipped",
-                    models.JSONField(blank=True, default=dict, help_text="Reason -> count."),
-                ),
-                (
-                    "errors",
-                    models.JSONField(blank=True, default=list, help_text="[[line, reason], …]"),
-                ),
-                (
-                    "started_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('started_at', models.DateTimeField(auto_now_add=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('file_name', models.CharField(max_length=300)),
+                ('layout', models.CharField(blank=True, max_length=40)),
+                ('local_authorities', models.JSONField(blank=True, default=list)),
+                ('outcome', models.CharField(choices=[('imported', 'Imported'), ('refused', 'Refused (nothing written)'), ('dry-run', 'Checked only (nothing written)')], max_length=10)),
+                ('rows', models.PositiveIntegerField(default=0)),
+                ('created', models.PositiveIntegerField(default=0)),
+                ('updated', models.PositiveIntegerField(default=0)),
+                ('unchanged', models.PositiveIntegerField(default=0)),
+                ('deregistered', models.PositiveIntegerField(default=0)),
+                ('providers_created', models.PositiveIntegerField(default=0)),
+                ('skipped', models.JSONField(blank=True, default=dict, help_text='Reason -> count.')),
+                ('errors', models.JSONField(blank=True, default=list, help_text='[[line, reason], …]')),
+                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-started_at"],
+                'ordering': ['-started_at'],
             },
         ),
         migrations.CreateModel(
-            name="Locality",
+            name='Locality',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100)),
-                ("slug", models.SlugField(max_length=60, unique=True)),
-                (
-                    "districts",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="District or local authority names this locality covers.",
-                    ),
-                ),
-                (
-                    "postcode_districts",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Postcode outward codes (e.g. CM1) this locality covers.",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100)),
+                ('slug', models.SlugField(max_length=60, unique=True)),
+                ('districts', models.JSONField(blank=True, default=list, help_text='District or local authority names this locality covers.')),
+                ('postcode_districts', models.JSONField(blank=True, default=list, help_text='Postcode outward codes (e.g. CM1) this locality covers.')),
+                ('is_active', models.BooleanField(default=True)),
             ],
             options={
-                "verbose_name_plural": "localities",
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        django.db.models.functions.text.Lower("name"),
-                        name="locality_name_unique",
-                        violation_error_message="A locality with this name already exists.",
-                    )
-                ],
+                'verbose_name_plural': 'localities',
+                'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='locality_name_unique', violation_error_message='A locality with this name already exists.')],
             },
         ),
         migrations.CreateModel(
-            name="Provider",
+            name='Provider',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "cqc_provider_id",
-                    models.CharField(
-                        blank=True,
-                        max_length=20,
-                        null=True,
-                        unique=True,
-                        verbose_name="CQC provider ID",
-                    ),
-                ),
-                ("name", models.CharField(max_length=250)),
-                (
-                    "is_tier_one",
-                    models.BooleanField(
-                        default=False,
-                        help_text="One of the council's strategic (Tier One) providers.",
-                        verbose_name="Tier One provider",
-                    ),
-                ),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, max_length=10)),
-                ("website", models.URLField(blank=True)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                (
-                    "email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="general email"),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True, help_text="False when no service is registered any more."
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "contract_manager",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The officer who manages the council's contracts with this provider.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="managed_providers",
-                        to="council.officer",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('cqc_provider_id', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='CQC provider ID')),
+                ('name', models.CharField(max_length=250)),
+                ('is_tier_one', models.BooleanField(default=False, help_text="One of the council's strategic (Tier One) providers.", verbose_name='Tier One provider')),
+                ('address', models.TextField(blank=True)),
+                ('postcode', models.CharField(blank=True, max_length=10)),
+                ('website', models.URLField(blank=True)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='general email')),
+                ('is_active', models.BooleanField(default=True, help_text='False when no service is registered any more.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('contract_manager', models.ForeignKey(blank=True, help_text="The officer who manages the council's contracts with this provider.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_providers', to='council.officer')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="AssociationMembership",
+            name='AssociationMembership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start", models.DateField()),
-                ("end", models.DateField(blank=True, null=True)),
-                ("note", models.CharField(blank=True, max_length=300)),
-                (
-                    "association",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="memberships",
-                        to="market.association",
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="market.provider",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.DateField()),
+                ('end', models.DateField(blank=True, null=True)),
+                ('note', models.CharField(blank=True, max_length=300)),
+                ('association', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='market.association')),
+                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='market.provider')),
             ],
             options={
-                "ordering": ["-start", "pk"],
+                'ordering': ['-start', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Service",
+            name='Service',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "cqc_location_id",
-                    models.CharField(
-                        blank=True,
-                        max_length=20,
-                        null=True,
-                        unique=True,
-                        verbose_name="CQC location ID",
-                    ),
-                ),
-                ("name", models.CharField(max_length=250)),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, max_length=10)),
-                (
-                    "local_authority",
-                    models.CharField(
-                        blank=True, help_text="As the CQC records it.", max_length=100
-                    ),
-                ),
-                ("region", models.CharField(blank=True, max_length=100)),
-                (
-                    "beds",
-                    models.PositiveIntegerField(
-                        blank=True, null=True, verbose_name="registered beds"
-                    ),
-                ),
-                (
-                    "rating",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("outstanding", "Outstanding"),
-                            ("good", "Good"),
-                            ("requires-improvement", "Requires improvement"),
-                            ("inadequate", "Inadequate"),
-                            ("", "Not rated yet"),
-                        ],
-                        default="",
-                        max_length=30,
-                        verbose_name="latest CQC rating",
-                    ),
-                ),
-                (
-                    "rating_date",
-                    models.DateField(blank=True, null=True, verbose_name="date of the rating"),
-                ),
-                (
-                    "is_contracted",
-                    models.BooleanField(default=False, verbose_name="contracted with the council"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("deregistered", "Deregistered")],
-                        default="active",
-                        max_length=15,
-                    ),
-                ),
-                ("deregistered_on", models.DateField(blank=True, null=True)),
-                ("registered_since", models.DateField(blank=True, null=True)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("website", models.URLField(blank=True)),
-                ("cqc_service_types", models.JSONField(blank=True, default=list)),
-                ("specialisms", models.JSONField(blank=True, default=list)),
-                ("last_imported_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "locality",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="services",
-                        to="market.locality",
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="services",
-                        to="market.provider",
-                    ),
-                ),
-                (
-                    "service_types",
-                    models.ManyToManyField(
-                        blank=True, related_name="services", to="market.servicetype"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('cqc_location_id', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='CQC location ID')),
+                ('name', models.CharField(max_length=250)),
+                ('address', models.TextField(blank=True)),
+                ('postcode', models.CharField(blank=True, max_length=10)),
+                ('local_authority', models.CharField(blank=True, help_text='As the CQC records it.', max_length=100)),
+                ('region', models.CharField(blank=True, max_length=100)),
+                ('beds', models.PositiveIntegerField(blank=True, null=True, verbose_name='registered beds')),
+                ('rating', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires-improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('', 'Not rated yet')], default='', max_length=30, verbose_name='latest CQC rating')),
+                ('rating_date', models.DateField(blank=True, null=True, verbose_name='date of the rating')),
+                ('is_contracted', models.BooleanField(default=False, verbose_name='contracted with the council')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('deregistered', 'Deregistered')], default='active', max_length=15)),
+                ('deregistered_on', models.DateField(blank=True, null=True)),
+                ('registered_since', models.DateField(blank=True, null=True)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('website', models.URLField(blank=True)),
+                ('cqc_service_types', models.JSONField(blank=True, default=list)),
+                ('specialisms', models.JSONField(blank=True, default=list)),
+                ('last_imported_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('locality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='market.locality')),
+                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='market.provider')),
+                ('service_types', models.ManyToManyField(blank=True, related_name='services', to='market.servicetype')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Contact",
+            name='Contact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=150)),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[
-                            ("owner", "Owners and directors"),
-                            ("manager", "Care managers"),
-                            ("worker", "Care workers"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("job_title", models.CharField(blank=True, max_length=150)),
-                ("email", models.EmailField(blank=True, max_length=254)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                (
-                    "email_consent",
-                    models.BooleanField(default=False, verbose_name="agreed to receive emails"),
-                ),
-                ("email_consent_at", models.DateTimeField(blank=True, null=True)),
-                ("unsubscribed", models.BooleanField(default=False)),
-                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True, help_text="False when they have left the provider."
-                    ),
-                ),
-                (
-                    "erased_at",
-                    models.DateTimeField(
-                        blank=True, help_text="When their personal data was erased.", null=True
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="contact",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "provider",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="contacts",
-                        to="market.provider",
-                    ),
-                ),
-                (
-                    "services",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Where they work; none means across the provider.",
-                        related_name="contacts",
-                        to="market.service",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=150)),
+                ('level', models.CharField(choices=[('owner', 'Owners and directors'), ('manager', 'Care managers'), ('worker', 'Care workers')], max_length=10)),
+                ('job_title', models.CharField(blank=True, max_length=150)),
+                ('email', models.EmailField(blank=True, max_length=254)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('email_consent', models.BooleanField(default=False, verbose_name='agreed to receive emails')),
+                ('email_consent_at', models.DateTimeField(blank=True, null=True)),
+                ('unsubscribed', models.BooleanField(default=False)),
+                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
+                ('is_active', models.BooleanField(default=True, help_text='False when they have left the provider.')),
+                ('erased_at', models.DateTimeField(blank=True, help_text='When their personal data was erased.', null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact', to=settings.AUTH_USER_MODEL)),
+                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='market.provider')),
+                ('services', models.ManyToManyField(blank=True, help_text='Where they work; none means across the provider.', related_name='contacts', to='market.service')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddConstraint(
-            model_name="association",
-            constraint=models.UniqueConstraint(
-                django.db.models.functions.text.Lower("name"),
-                name="association_name_unique",
-                violation_error_message="An association with this name already exists.",
-            ),
+            model_name='association',
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='association_name_unique', violation_error_message='An association with this name already exists.'),
         ),
         migrations.AddIndex(
-            model_name="provider",
-            index=models.Index(fields=["name"], name="provider_name_idx"),
+            model_name='provider',
+            index=models.Index(fields=['name'], name='provider_name_idx'),
         ),
         migrations.AddIndex(
-            model_name="provider",
-            index=models.Index(fields=["is_tier_one", "name"], name="provider_tier_one_idx"),
+            model_name='provider',
+            index=models.Index(fields=['is_tier_one', 'name'], name='provider_tier_one_idx'),
         ),
         migrations.AddIndex(
-            model_name="associationmembership",
-            index=models.Index(fields=["provider", "end"], name="membership_provider_end_idx"),
+            model_name='associationmembership',
+            index=models.Index(fields=['provider', 'end'], name='membership_provider_end_idx'),
         ),
         migrations.AddConstraint(
-            model_name="associationmembership",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
-                ),
-                name="membership_ends_after_it_starts",
-                violation_error_message="A membership cannot end before it starts.",
-            ),
+            model_name='associationmembership',
+            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='membership_ends_after_it_starts', violation_error_message='A membership cannot end before it starts.'),
         ),
         migrations.AddIndex(
-            model_name="contact",
-            index=models.Index(fields=["provider", "level"], name="contact_provider_level_idx"),
+            model_name='contact',
+            index=models.Index(fields=['provider', 'level'], name='contact_provider_level_idx'),
         ),
         migrations.AddIndex(
-            model_name="contact",
-            index=models.Index(fields=["name"], name="contact_name_idx"),
+            model_name='contact',
+            index=models.Index(fields=['name'], name='contact_name_idx'),
         ),
         migrations.AddIndex(
-            model_name="contact",
-            index=models.Index(fields=["email"], name="contact_email_idx"),
+            model_name='contact',
+            index=models.Index(fields=['email'], name='contact_email_idx'),
         ),
         migrations.AddIndex(
-            model_name="service",
-            index=models.Index(fields=["name"], name="service_name_idx"),
+            model_name='service',
+            index=models.Index(fields=['name'], name='service_name_idx'),
         ),
         migrations.AddIndex(
-            model_name="service",
-            index=models.Index(fields=["provider", "status"], name="service_provider_status_idx"),
+            model_name='service',
+            index=models.Index(fields=['provider', 'status'], name='service_provider_status_idx'),
         ),
         migrations.AddIndex(
-            model_name="service",
-            index=models.Index(fields=["locality", "status"], name="service_locality_status_idx"),
+            model_name='service',
+            index=models.Index(fields=['locality', 'status'], name='service_locality_status_idx'),
         ),
         migrations.AddIndex(
-            model_name="service",
-            index=models.Index(fields=["rating"], name="service_rating_idx"),
+            model_name='service',
+            index=models.Index(fields=['rating'], name='service_rating_idx'),
         ),
         migrations.AddConstraint(
-            model_name="service",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("deregistered_on__isnull", True), ("status", "active")),
-                    ("status", "deregistered"),
-                    _connector="OR",
-                ),
-                name="service_deregistered_date_only_when_deregistered",
-            ),
+            model_name='service',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deregistered_on__isnull', True), ('status', 'active')), ('status', 'deregistered'), _connector='OR'), name='service_deregistered_date_only_when_deregistered'),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("market", "0001_initial"),
+        ('market', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="cqcimport",
-            name="providers_updated",
+            model_name='cqcimport',
+            name='providers_updated',
             field=models.PositiveIntegerField(default=0),
         ),
     ]
