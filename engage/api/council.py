@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -47,25 +47,15 @@ class OfficerOut(Schema):
     job_title: str
     locality: str | None
 
+    # The list reads rows as dictionaries (``selectors.officer_rows``), not model instances.
     @staticmethod
-    def resolve_name(obj: Officer) -> str:
-        return obj.user.full_name
+    def resolve_team(obj: dict[str, Any]) -> str:
+        return str(obj["team_name"])
 
     @staticmethod
-    def resolve_email(obj: Officer) -> str:
-        return obj.user.email
-
-    @staticmethod
-    def resolve_role(obj: Officer) -> str:
-        return obj.user.role
-
-    @staticmethod
-    def resolve_team(obj: Officer) -> str:
-        return obj.team.name
-
-    @staticmethod
-    def resolve_locality(obj: Officer) -> str | None:
-        return obj.locality.name if obj.locality else None
+    def resolve_locality(obj: dict[str, Any]) -> str | None:
+        locality = obj["locality_name"]
+        return str(locality) if locality is not None else None
 
 
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS})
@@ -91,11 +81,11 @@ def list_teams(request: HttpRequest) -> QuerySet[Team]:
 
 @router.get("/officers", response={200: list[OfficerOut], **COMMON_ERRORS})
 @paginate(EngagePagination)
-def list_officers(request: HttpRequest, q: str = "", team: str = "") -> QuerySet[Officer]:
+def list_officers(request: HttpRequest, q: str = "", team: str = "") -> QuerySet[Officer, Any]:
     """Active officers; ``q`` searches name, email and job title, ``team`` is a team slug."""
     require(request.user, Capability.COUNCIL_VIEW)
     team_obj = Team.objects.filter(slug=team).first() if team else None
     queryset = selectors.officers(search=q, team=team_obj)
     if team and team_obj is None:
         queryset = queryset.none()
-    return queryset.order_by("user__full_name", "pk")
+    return selectors.officer_rows(queryset.order_by("user__full_name", "pk"))

@@ -209,7 +209,11 @@ class ContactOut(Schema):
 def list_providers(request: HttpRequest, filters: Query[ProviderQuery]) -> QuerySet[Provider]:
     """Providers, by name, with the filters of the providers page."""
     chosen = _valid(bound(ProviderFilterForm, filters.dict()))
-    return selectors.providers(user=request.user, filters=chosen).order_by("name", "pk")
+    return (
+        selectors.providers(user=request.user, filters=chosen)
+        .with_cached_count()
+        .order_by("name", "pk")
+    )
 
 
 @router.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from engage.council.models import Councillor, Officer, PartnerOrganisation, Team
 
@@ -25,6 +25,20 @@ def officers(
     if team is not None:
         queryset = queryset.filter(team=team)
     return queryset
+
+
+def officer_rows(officers: QuerySet[Officer]) -> QuerySet[Officer, Any]:
+    """``officers`` as dictionaries of what a list shows (id, name, email, role, job title,
+    team and locality names): one query, no model instances to build."""
+    return officers.values(
+        "id",
+        "job_title",
+        name=F("user__full_name"),
+        email=F("user__email"),
+        role=F("user__role"),
+        team_name=F("team__name"),
+        locality_name=F("locality__name"),
+    )
 
 
 def teams_with_counts() -> QuerySet[Team]:

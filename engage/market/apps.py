@@ -11,12 +11,13 @@ class MarketConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from engage.market import models
+        from engage.market import caching, models
 
         auditlog.register(models.Locality)
         auditlog.register(models.ServiceType)
-        auditlog.register(models.Provider)
+        auditlog.register(models.Provider, exclude_fields=list(models.PROVIDER_FIGURES))
         auditlog.register(models.Service, m2m_fields={"service_types"})
         auditlog.register(models.Contact, m2m_fields={"services"})
         auditlog.register(models.Association)
         auditlog.register(models.AssociationMembership)
+        caching.connect_signals()

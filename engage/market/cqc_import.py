@@ -401,6 +401,8 @@ def _apply(plan: _Plan, *, now: datetime, today: date, progress: Progress | None
             status=Service.Status.DEREGISTERED, deregistered_on=today, updated_at=now
         )
     _refresh_provider_activity()
+    # Bulk writes skip Service.save(): every provider's figures again, in one statement.
+    Provider.objects.refresh_figures()
     step("deregistered services")
 
 

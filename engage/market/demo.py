@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engage.core.demo import DemoContext
+from engage.market.caching import bump_register_version
 from engage.market.models import (
     Association,
     AssociationMembership,
@@ -342,6 +343,8 @@ def seed(ctx: DemoContext) -> None:
         if slug == "supported-living" and rng.random() < 0.3:
             links.append(through(service_id=service.pk, servicetype_id=types["domiciliary"].pk))
     through.objects.bulk_create(links, batch_size=5000)
+    # bulk_create skips Service.save(), which keeps the providers' figures.
+    Provider.objects.refresh_figures()
 
     # Tier One: the largest groups by number of services.
     counts: dict[int, int] = {}
@@ -457,6 +460,8 @@ def seed(ctx: DemoContext) -> None:
         ctx.add_login(label, email, demo_provider.name)
 
     seed_import_history(ctx)
+    # The bulk writes above skip the signals that make cached counts stale.
+    bump_register_version()
 
 
 def seed_import_history(ctx: DemoContext) -> None:

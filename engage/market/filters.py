@@ -12,6 +12,7 @@ Mid Essex rated Good".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
@@ -78,6 +79,20 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
+def _once(fetch: Callable[[], Iterable[tuple[str, str]]]) -> Callable[[], list[tuple[str, str]]]:
+    """Choices read from the database when first needed (to show the field, or to check a
+    value given for it), and then kept: the API, which shows no form, reads only the choices
+    of the filters it is given."""
+    kept: list[list[tuple[str, str]]] = []
+
+    def choices() -> list[tuple[str, str]]:
+        if not kept:
+            kept.append(list(fetch()))
+        return kept[0]
+
+    return choices
+
+
 class _MarketFilterForm(forms.Form):
     """The fields every market list shares. Choices are read from the database once per form."""
 
@@ -102,20 +117,27 @@ class _MarketFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._choices("locality").choices = list(
-            Locality.objects.filter(is_active=True).values_list("slug", "name")
+        self._choices("locality").choices = _once(
+            lambda: Locality.objects.filter(is_active=True).values_list("slug", "name")
         )
-        self._choices("service_type").choices = list(
-            ServiceType.objects.filter(is_active=True).values_list("slug", "name")
+        self._choices("service_type").choices = _once(
+            lambda: ServiceType.objects.filter(is_active=True).values_list("slug", "name")
         )
-        self._choices("association").choices = [
-            ("", "Any or none"),
-            ("any", "A member of any association"),
-            ("none", "Not a member of any association"),
-        ] + [
-            (str(pk), name)
-            for pk, name in Association.objects.filter(is_active=True).values_list("pk", "name")
-        ]
+        self._choices("association").choices = _once(
+            lambda: (
+                [
+                    ("", "Any or none"),
+                    ("any", "A member of any association"),
+                    ("none", "Not a member of any association"),
+                ]
+                + [
+                    (str(pk), name)
+                    for pk, name in Association.objects.filter(is_active=True).values_list(
+                        "pk", "name"
+                    )
+                ]
+            )
+        )
 
     def _choices(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
@@ -164,10 +186,12 @@ class ProviderFilterForm(_MarketFilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         officers = Officer.objects.filter(user__is_active=True).values_list("pk", "user__full_name")
-        self._choices("contract_manager").choices = [
-            ("", "Anyone or no one"),
-            ("0", "No contract manager"),
-        ] + [(str(pk), name) for pk, name in officers.order_by("user__full_name")]
+        self._choices("contract_manager").choices = _once(
+            lambda: (
+                [("", "Anyone or no one"), ("0", "No contract manager")]
+                + [(str(pk), name) for pk, name in officers.order_by("user__full_name")]
+            )
+        )
 
     def filters(self) -> ProviderFilters:
         self._valid_data()

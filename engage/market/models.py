@@ -7,13 +7,15 @@ Association is a provider association with memberships over time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 if TYPE_CHECKING:
     from engage.market.audience import Audience
@@ -91,8 +93,67 @@ class Rating(models.TextChoices):
     NOT_RATED = "", "Not rated yet"
 
 
+#: Figures of a provider's registered services, stored on the provider for the lists' sake.
+PROVIDER_FIGURES = ("active_services", "total_beds", "locality_count")
+#: The fields of a service those figures depend on.
+SERVICE_FIELDS_IN_FIGURES = frozenset(
+    {"provider", "provider_id", "status", "beds", "locality", "locality_id"}
+)
+
+
+def _per_provider(expression: Any) -> Coalesce:
+    """One aggregate of the outer provider's registered services (0 when it has none)."""
+    active = Service.objects.filter(provider_id=OuterRef("pk"), status=Service.Status.ACTIVE)
+    return Coalesce(
+        Subquery(
+            active.order_by().values("provider_id").annotate(value=expression).values("value")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+class ProviderQuerySet(models.QuerySet["Provider"]):
+    def with_cached_count(self) -> ProviderQuerySet:
+        """This queryset, whose ``count()`` comes from the cache while the register is
+        unchanged (see ``engage.market.caching``): for lists that count on every page."""
+        clone = self.all()
+        # On the query, which every further filter, order or annotation copies.
+        clone.query.market_count_cached = True  # type: ignore[attr-defined]
+        return clone
+
+    def count(self) -> int:
+        if self._result_cache is not None or not getattr(self.query, "market_count_cached", False):
+            return super().count()
+        from engage.market.caching import cached_count
+
+        return cached_count(self)
+
+    def refresh_figures(self) -> int:
+        """Recompute the stored figures of these providers from their services, in one UPDATE.
+
+        Called whenever services are written: by ``Service.save()``/``delete()`` for one
+        service, and by the bulk writers (the CQC import, the demo data) for many. Returns how
+        many providers were refreshed.
+        """
+        from engage.market.caching import bump_register_version
+
+        refreshed = self.update(
+            active_services=_per_provider(Count("pk")),
+            total_beds=_per_provider(Sum("beds")),
+            locality_count=_per_provider(Count("locality_id", distinct=True)),
+        )
+        bump_register_version()
+        return refreshed
+
+
 class Provider(models.Model):
-    """A care provider: the organisation registered with the Care Quality Commission."""
+    """A care provider: the organisation registered with the Care Quality Commission.
+
+    ``active_services``, ``total_beds`` and ``locality_count`` are figures of its registered
+    services, kept by ``Provider.objects.refresh_figures()`` (never set by hand, never written
+    by ``save()`` of an instance that may hold old values).
+    """
 
     cqc_provider_id = models.CharField(
         "CQC provider ID", max_length=20, unique=True, null=True, blank=True
@@ -119,18 +180,45 @@ class Provider(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="False when no service is registered any more."
     )
+    active_services = models.PositiveIntegerField("registered services", default=0, editable=False)
+    total_beds = models.PositiveIntegerField(
+        "beds of its registered services", default=0, editable=False
+    )
+    locality_count = models.PositiveIntegerField(
+        "localities of its registered services", default=0, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         indexes = [
             models.Index(fields=["name"], name="provider_name_idx"),
             models.Index(fields=["is_tier_one", "name"], name="provider_tier_one_idx"),
+            # The list's sorts by its figures (name breaks ties, then the row id).
+            models.Index(fields=["active_services", "name"], name="provider_services_idx"),
+            models.Index(fields=["total_beds", "name"], name="provider_beds_idx"),
+            models.Index(fields=["locality_count", "name"], name="provider_localities_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An instance loaded before its services changed holds old figures: saving it whole
+        # must not write them back. Only refresh_figures() writes them.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key
+                and f.name not in PROVIDER_FIGURES
+                and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
 
 class Service(models.Model):
@@ -180,7 +268,10 @@ class Service(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["name"], name="service_name_idx"),
-            models.Index(fields=["provider", "status"], name="service_provider_status_idx"),
+            # A provider's registered services, and those in a locality (the list's filters).
+            models.Index(
+                fields=["provider", "status", "locality"], name="service_provider_locality_idx"
+            ),
             models.Index(fields=["locality", "status"], name="service_locality_status_idx"),
             models.Index(fields=["rating"], name="service_rating_idx"),
         ]
@@ -195,9 +286,42 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        affects_figures = update_fields is None or bool(
+            SERVICE_FIELDS_IN_FIGURES & set(update_fields)
+        )
+        previous = getattr(self, "_loaded_provider_id", None)
+        if affects_figures and previous is None and self.pk is not None and not self._state.adding:
+            previous = (
+                Service.objects.filter(pk=self.pk).values_list("provider_id", flat=True).first()
+            )
+        super().save(*args, **kwargs)
+        if affects_figures:
+            _refresh_figures_of({previous, self.provider_id})
+        self._loaded_provider_id = self.provider_id
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> Service:
+        instance = super().from_db(*args, **kwargs)
+        # The provider it had when loaded: moving a service changes two providers' figures.
+        instance._loaded_provider_id = instance.__dict__.get("provider_id")
+        return instance
+
+
+def _refresh_figures_of(provider_ids: set[int | None]) -> None:
+    wanted = [pk for pk in provider_ids if pk is not None]
+    if wanted:
+        Provider.objects.filter(pk__in=wanted).refresh_figures()
+
+
+@receiver(post_delete, sender=Service)
+def _service_deleted(sender: type[Service], instance: Service, **kwargs: Any) -> None:
+    _refresh_figures_of({instance.provider_id})
 
 
 class Contact(models.Model):
@@ -365,6 +489,17 @@ class CqcImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_outcome_display()})"
+
+
+class RegisterVersion(models.Model):
+    """One row whose ``version`` every write to the register increases, in the writer's own
+    transaction: a count cached under one version is right for as long as the row keeps it
+    (see ``engage.market.caching``)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Market register version {self.version}"
 
 
 class AudienceFields(models.Model):

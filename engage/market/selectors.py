@@ -18,16 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -45,7 +40,9 @@ from engage.market.models import (
     Contact,
     CqcImport,
     Provider,
+    ProviderQuerySet,
     Service,
+    ServiceType,
 )
 
 ServiceTypeLink = Service.service_types.through
@@ -64,7 +61,7 @@ def own_provider_id(user: Any) -> int | None:
     return contact.provider_id if contact is not None else None
 
 
-def providers_visible_to(user: Any) -> QuerySet[Provider]:
+def providers_visible_to(user: Any) -> ProviderQuerySet:
     """All providers for those who see the register; a provider user's own organisation only.
 
     Raises ``PermissionDenied`` for anyone else.
@@ -215,33 +212,17 @@ def _provider_attributes(filters: MarketFilters, provider_ref: str) -> Q:
     return condition
 
 
-def _active_services_of_provider() -> QuerySet[Service]:
-    return Service.objects.filter(
-        provider_id=OuterRef("pk"), status=Service.Status.ACTIVE
-    ).order_by()
-
-
-def _count_of(queryset: QuerySet[Any], expression: Any) -> Coalesce:
-    """A correlated subquery giving one aggregate per outer row (0 when there is nothing)."""
-    return Coalesce(
-        Subquery(
-            queryset.values("provider_id").annotate(value=expression).values("value")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Lists
 # --------------------------------------------------------------------------------------------
 
 
-def providers(*, user: Any, filters: ProviderFilters | None = None) -> QuerySet[Provider]:
-    """Providers ``user`` may see, narrowed by ``filters``, each with:
+def providers(*, user: Any, filters: ProviderFilters | None = None) -> ProviderQuerySet:
+    """Providers ``user`` may see, narrowed by ``filters``, each with its contract manager and
+    ``current_memberships`` (with their associations) prefetched.
 
-    ``active_services``, ``total_beds`` and ``locality_count`` (of its active services), its
-    contract manager, and ``current_memberships`` (with their associations) prefetched.
+    The figures of its registered services (``active_services``, ``total_beds``,
+    ``locality_count``) are the provider's own columns, kept up to date by the writes.
     """
     filters = filters or ProviderFilters()
     queryset = providers_visible_to(user)
@@ -263,28 +244,22 @@ def providers(*, user: Any, filters: ProviderFilters | None = None) -> QuerySet[
             )
         )
     if filters.narrows_services:
-        queryset = queryset.filter(pk__in=_matching_services(filters).values("provider_id"))
+        # EXISTS, not IN: a page sorted by an indexed column stops after its rows are found.
+        queryset = queryset.filter(
+            Exists(_matching_services(filters).filter(provider_id=OuterRef("pk")))
+        )
     queryset = queryset.filter(_provider_attributes(filters, "pk"))
     if filters.contract_manager == 0:
         queryset = queryset.filter(contract_manager__isnull=True)
     elif filters.contract_manager is not None:
         queryset = queryset.filter(contract_manager_id=filters.contract_manager)
-    active = _active_services_of_provider()
-    return (
-        queryset.select_related("contract_manager__user")
-        .annotate(
-            active_services=_count_of(active, Count("pk")),
-            total_beds=_count_of(active, Sum("beds")),
-            locality_count=_count_of(active, Count("locality_id", distinct=True)),
-        )
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=current_memberships()
-                .select_related("association")
-                .order_by("association__name"),
-                to_attr="current_memberships",
-            )
+    return queryset.select_related("contract_manager__user").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=current_memberships()
+            .select_related("association")
+            .order_by("association__name"),
+            to_attr="current_memberships",
         )
     )
 
@@ -355,6 +330,34 @@ def services_of_provider(provider: Provider) -> QuerySet[Service]:
         Service.objects.filter(provider=provider)
         .select_related("locality")
         .prefetch_related("service_types")
+        .order_by("status", "name", "pk")
+    )
+
+
+def service_rows_of_provider(provider: Provider) -> QuerySet[Service]:
+    """A provider's services as its page's table shows them (active first): only the columns
+    it shows, with the locality and ``type_list`` (the service types, by position)."""
+    return (
+        Service.objects.filter(provider=provider)
+        .select_related("locality")
+        .only(
+            "pk",
+            "provider_id",
+            "name",
+            "status",
+            "postcode",
+            "beds",
+            "rating",
+            "is_contracted",
+            "locality__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "service_types",
+                queryset=ServiceType.objects.only("pk", "name"),
+                to_attr="type_list",
+            )
+        )
         .order_by("status", "name", "pk")
     )
 

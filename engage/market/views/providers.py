@@ -54,11 +54,15 @@ PROVIDER_EXPORT = (
 @capability_required(Capability.MARKET_VIEW)
 def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = ProviderFilterForm(request.GET or None)
-    queryset = selectors.providers(user=request.user, filters=form.filters()).annotate(
-        # Providers without a contract manager sort first on every database.
-        sort_manager=Coalesce("contract_manager__user__full_name", Value(""))
+    providers = (
+        selectors.providers(user=request.user, filters=form.filters())
+        .with_cached_count()
+        .annotate(
+            # Providers without a contract manager sort first on every database.
+            sort_manager=Coalesce("contract_manager__user__full_name", Value(""))
+        )
     )
-    queryset, sort = sort_queryset(request, queryset, PROVIDER_SORTS, "name")
+    queryset, sort = sort_queryset(request, providers, PROVIDER_SORTS, "name")
     wanted = export_format(request)
     if wanted:
         return export_response(
@@ -84,7 +88,7 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | Streaming
 def provider_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     provider = selectors.get_provider_for_user(request.user, pk)
     show_contacts = has_capability(request.user, Capability.CONTACTS_VIEW)
-    provider_services = list(selectors.services_of_provider(provider))
+    provider_services = list(selectors.service_rows_of_provider(provider))
     return render(
         request,
         "market/provider_detail.html",
