@@ -12,7 +12,11 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 30)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
-os.environ.setdefault("CACHE_KEY_PREFIX", "engage-tests")
+# One prefix per pytest-xdist worker: the workers share a Redis in CI, and cached values are
+# keyed by data versions that each worker's test database numbers alike.
+os.environ.setdefault(
+    "CACHE_KEY_PREFIX", "engage-tests-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 
 from engage.settings import *  # noqa: F403
 from engage.settings import DATABASES

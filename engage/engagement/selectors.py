@@ -8,14 +8,12 @@ may not see.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -367,12 +365,11 @@ def clash_map(activities: Sequence[Activity]) -> dict[int, ClashReport]:
     today = timezone.localdate()
     rules = clash_rules()
     ids = sorted(a.pk for a in live)
-    version = (calendar_version.current(), today, rules, settings.ENGAGE_CLOSURE_DATES, ids)
-    key = "engagement:clashes:" + hashlib.sha256(repr(version).encode()).hexdigest()
-    found_by_id: dict[int, list[Clash]] | None = cache.get(key)
-    if found_by_id is None:
-        found_by_id = _clashes_of(live, rules=rules, today=today)
-        cache.set(key, found_by_id, timeout=CLASH_CACHE_SECONDS)
+    found_by_id = calendar_version.cached(
+        ("clashes", today, rules, tuple(settings.ENGAGE_CLOSURE_DATES), ids),
+        lambda: _clashes_of(live, rules=rules, today=today),
+        timeout=CLASH_CACHE_SECONDS,
+    )
     accepted: dict[int, dict[str, AcceptedWarning]] = {}
     for row in AcceptedWarning.objects.filter(activity__in=ids):
         accepted.setdefault(row.activity_id, {})[row.clash_key] = row
@@ -487,26 +484,25 @@ def calendar_filter_choices() -> dict[str, list[tuple[Any, str]]]:
 
     Cached under the calendar's version, which every write of these models replaces.
     """
-    key = f"engagement:calendar-filters:{calendar_version.current()}"
-    choices: dict[str, list[tuple[Any, str]]] | None = cache.get(key)
-    if choices is None:
-        from engage.council.models import Team
-        from engage.groups.models import EngagementGroup, GroupStatus
+    return calendar_version.cached("filters", _filter_choices, timeout=CLASH_CACHE_SECONDS)
 
-        choices = {
-            "localities": list(Locality.objects.filter(is_active=True).values_list("slug", "name")),
-            "service_types": list(
-                ServiceType.objects.filter(is_active=True).values_list("slug", "name")
-            ),
-            "teams": list(Team.objects.filter(is_active=True).values_list("slug", "name")),
-            "groups": list(
-                EngagementGroup.objects.filter(status__in=(GroupStatus.ACTIVE, GroupStatus.PAUSED))
-                .order_by("name")
-                .values_list("pk", "name")
-            ),
-        }
-        cache.set(key, choices, timeout=CLASH_CACHE_SECONDS)
-    return choices
+
+def _filter_choices() -> dict[str, list[tuple[Any, str]]]:
+    from engage.council.models import Team
+    from engage.groups.models import EngagementGroup, GroupStatus
+
+    return {
+        "localities": list(Locality.objects.filter(is_active=True).values_list("slug", "name")),
+        "service_types": list(
+            ServiceType.objects.filter(is_active=True).values_list("slug", "name")
+        ),
+        "teams": list(Team.objects.filter(is_active=True).values_list("slug", "name")),
+        "groups": list(
+            EngagementGroup.objects.filter(status__in=(GroupStatus.ACTIVE, GroupStatus.PAUSED))
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+    }
 
 
 def _audience_dimension_matches(through: Any, field: str, slug: str) -> Q:

@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 
 class EnquiriesConfig(AppConfig):
@@ -25,14 +21,8 @@ class EnquiriesConfig(AppConfig):
         auditlog.register(models.EnquiryPause)
 
         # The cached queue counts (selectors.queue_counts) go stale with any change to an
-        # enquiry, however it is made: at once (for reads later in the same transaction) and
-        # again on commit (so that a count read meanwhile from the old data is not kept).
-        post_save.connect(_forget_queue_counts, sender=models.Enquiry)
-        post_delete.connect(_forget_queue_counts, sender=models.Enquiry)
+        # enquiry, however it is made (the version is bumped in the writer's transaction).
+        from engage.core import data_versions
+        from engage.enquiries.selectors import QUEUE_COUNTS_DATA
 
-
-def _forget_queue_counts(**kwargs: Any) -> None:
-    from engage.enquiries.selectors import forget_queue_counts
-
-    forget_queue_counts()
-    transaction.on_commit(forget_queue_counts)
+        data_versions.watch(QUEUE_COUNTS_DATA, [models.Enquiry])

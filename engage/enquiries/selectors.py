@@ -8,7 +8,6 @@ What is not the user's is answered with 404, as if it did not exist.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -36,6 +34,7 @@ from django.utils import timezone
 
 from engage.accounts.models import Role
 from engage.accounts.permissions import Capability, has_capability
+from engage.core import data_versions
 from engage.core.working_days import local_date
 from engage.council.models import Officer, Team
 from engage.enquiries.models import (
@@ -176,24 +175,11 @@ def queue_filter(tab: str, officer: Officer | None, today: date) -> Q:
     return Q()
 
 
-#: The version of every cached set of queue counts; a new one after any write to an enquiry.
-QUEUE_COUNTS_VERSION = "enquiries:queue-counts:version"
+#: The data version (``engage.core.data_versions``) of the cached queue counts: every save or
+#: delete of an enquiry bumps it.
+QUEUE_COUNTS_DATA = "enquiries"
 #: Counts are also keyed by day, so a day's entry is not needed after it.
 QUEUE_COUNTS_TIMEOUT = 24 * 60 * 60
-
-
-def forget_queue_counts() -> None:
-    """Make every cached set of queue counts stale (called whenever an enquiry is saved or
-    deleted; see ``engage.enquiries.apps``)."""
-    cache.set(QUEUE_COUNTS_VERSION, uuid.uuid4().hex, None)
-
-
-def _queue_counts_version() -> str:
-    version = cache.get(QUEUE_COUNTS_VERSION)
-    if version is None:
-        cache.add(QUEUE_COUNTS_VERSION, uuid.uuid4().hex, None)
-        version = cache.get(QUEUE_COUNTS_VERSION)
-    return str(version)
 
 
 def queue_counts(officer: Officer | None, today: date) -> dict[str, int]:
@@ -204,21 +190,18 @@ def queue_counts(officer: Officer | None, today: date) -> dict[str, int]:
     that every save or delete of an enquiry renews, the officer and their team, and the day
     with its due-soon limit (which moves with the calendar of working days).
     """
-    key = ":".join(
+    return data_versions.cached(
+        QUEUE_COUNTS_DATA,
         (
-            "enquiries:queue-counts",
-            _queue_counts_version(),
-            str(officer.pk if officer is not None else ""),
-            str(officer.team_id if officer is not None else ""),
-            today.isoformat(),
-            due_soon_limit(today).isoformat(),
-        )
+            "queue-counts",
+            officer.pk if officer is not None else None,
+            officer.team_id if officer is not None else None,
+            today,
+            due_soon_limit(today),
+        ),
+        lambda: _count_queues(officer, today),
+        timeout=QUEUE_COUNTS_TIMEOUT,
     )
-    found: dict[str, int] | None = cache.get(key)
-    if found is None:
-        found = _count_queues(officer, today)
-        cache.set(key, found, QUEUE_COUNTS_TIMEOUT)
-    return found
 
 
 def _count_queues(officer: Officer | None, today: date) -> dict[str, int]:

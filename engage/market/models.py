@@ -491,17 +491,6 @@ class CqcImport(models.Model):
         return f"{self.file_name} ({self.get_outcome_display()})"
 
 
-class RegisterVersion(models.Model):
-    """One row whose ``version`` every write to the register increases, in the writer's own
-    transaction: a count cached under one version is right for as long as the row keeps it
-    (see ``engage.market.caching``)."""
-
-    version = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"Market register version {self.version}"
-
-
 class AudienceFields(models.Model):
     """Who an activity, a group or a session is for: service types × levels × localities.
 

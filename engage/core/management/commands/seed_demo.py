@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from engage.accounts.models import User
+from engage.core import data_versions
 from engage.core.demo import DemoContext, run_steps
 
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         ctx = DemoContext(scale=scale, seed=seed)
         with transaction.atomic():
             run_steps(ctx, progress=lambda what: self.stdout.write(f"  {what}…"))
+            # The demo writes in bulk, which bumps no data version: nothing cached before it
+            # (a shared Redis outlives the database) may be used after it.
+            data_versions.forget_all()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ({scale}) loaded in {time.monotonic() - started:.1f} s.")
         )

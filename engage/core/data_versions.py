@@ -1,0 +1,91 @@
+"""Versions of data that pages cache figures from, kept in the database.
+
+A page that caches something derived from many rows (the calendar's clash markers, the enquiry
+queue's counts, the market register's counts) keys it by the data's version:
+
+    value = data_versions.cached("calendar", ("clashes", ids), compute, timeout=600)
+
+``cached`` reads the version (one query) BEFORE computing, so a value is never stored under a
+version newer than the data it was computed from. Writers call ``bump(name)`` inside their own
+transaction (usually from ``post_save``/``post_delete``/``m2m_changed`` receivers, and
+explicitly after bulk writes, which send no signals): other requests see the new version
+exactly when they see the new data, in every process. The version lives in the database, not
+in the cache, because the cache may be per process (LocMem without Redis, with several
+gunicorn workers), and a version bumped in one worker's memory would leave the others stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from engage.core.models import DataVersion
+
+T = TypeVar("T")
+
+
+def current(name: str) -> str:
+    """The version of ``name``: one query (and one insert, the first time ever)."""
+    found = DataVersion.objects.filter(name=name).values_list("token", "version").first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                row = DataVersion.objects.create(name=name)
+            found = (row.token, row.version)
+        except IntegrityError:  # created meanwhile by another request
+            found = DataVersion.objects.values_list("token", "version").get(name=name)
+    return f"{found[0]}.{found[1]}"
+
+
+def bump(name: str) -> None:
+    """Make everything cached from ``name`` stale, for every process, when this transaction
+    commits (at once within it)."""
+    if DataVersion.objects.filter(name=name).update(version=F("version") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DataVersion.objects.create(name=name, version=1)
+    except IntegrityError:  # created meanwhile by another writer
+        DataVersion.objects.filter(name=name).update(version=F("version") + 1)
+
+
+def forget_all() -> None:
+    """Make everything cached from any data stale (after bulk writes that bump nothing, such
+    as loading the demo data): every version starts again with a new random token."""
+    DataVersion.objects.all().delete()
+
+
+def cached(name: str, parts: Hashable, compute: Callable[[], T], *, timeout: int) -> T:
+    """``compute()``, cached under ``name``'s current version and ``parts`` (whatever else the
+    value depends on: filters, the day, settings). ``timeout`` only frees memory."""
+    version = current(name)
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"data:{name}:{version}:{digest}"
+    found: Any = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout)
+    return found  # type: ignore[no-any-return]
+
+
+def watch(name: str, models: Iterable[type[Model]], m2m: Iterable[type[Model]] = ()) -> None:
+    """Bump ``name`` on every save and delete of ``models`` and every change of the
+    many-to-many ``m2m`` through tables (call from an ``AppConfig.ready``)."""
+
+    def changed(**kwargs: Any) -> None:
+        if kwargs.get("action", "post").startswith("post"):
+            bump(name)
+
+    for model in models:
+        label = f"{name}:{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"save:{label}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"delete:{label}")
+    for through in m2m:
+        label = f"{name}:{through._meta.label}"
+        m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"m2m:{label}")
