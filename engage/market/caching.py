@@ -3,9 +3,11 @@
 Counting the providers that match the list's filters reads every provider (and, for service
 filters, their services): several milliseconds on a national register, on every page of the
 list. The count is kept in the cache with the register's data version (the ``DataVersion`` row
-named ``market-register``, see ``engage.core.data_versions``) at the time it was counted, under a key made of the count's own SQL (a different filter,
-or a different day for memberships, is a different key). Every later count is ONE query that
-reads the version and, only when it has changed, counts again:
+named ``market-register``, see ``engage.core.data_versions``) at the time it was counted,
+under a key made of the count's own SQL (a different filter, or a different day for
+memberships, is a different key). Every later count is ONE query that reads the version and,
+only when it has changed, counts again (this module does not use ``data_versions.cached``,
+which reads the version in a query of its own):
 
     SELECT token, version, CASE WHEN token = <cached token> AND version = <cached version>
                                 THEN <cached count>
@@ -16,7 +18,7 @@ it is stored with, whatever the cache (per-process LocMem or a shared Redis). Th
 increased, in the writer's transaction, by:
 
 - saving or deleting a provider, a service, a locality, a service type, a membership or an
-  officer (a contract manager), and changing a service's types (the signals below);
+  officer (a contract manager), and changing a service's types (``connect_signals`` below);
 - the bulk writers (the CQC import, the demo data), through ``Provider.objects.refresh_figures``
   and ``bump_register_version``.
 """
