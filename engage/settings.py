@@ -283,7 +283,11 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = True
+# Engage is in English only. With translation off, Django's lazily translated labels (field
+# names, messages, form errors) no longer look up a language on every use, which is measurable
+# on long pages; dates and numbers keep the en-GB formats, because get_language() then
+# returns LANGUAGE_CODE.
+USE_I18N = False
 USE_TZ = True
 
 # --- Static and uploaded files -----------------------------------------------------------
