@@ -311,7 +311,9 @@ def _solve_whole(compiled: Compiled, placements: list[Placement], deadline: floa
         raise RuntimeError(f"CP-SAT rejected the planning model: {solver.status_name(code)}")
     if status in ("infeasible", "unknown"):
         return _Outcome(status, [], 0)
-    bound = math.ceil(solver.best_objective_bound - 1e-6)
+    # The model leaves out the costs no plan can change (busy weeks of fixed activities
+    # outside the horizon's weeks); the validator counts them, so the bound must too.
+    bound = math.ceil(solver.best_objective_bound - 1e-6) + compiled.constant
     return _Outcome(status, planning.read(solver), bound)
 
 

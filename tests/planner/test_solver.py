@@ -274,6 +274,30 @@ def test_small_problem_is_solved_to_optimality_with_the_validators_cost() -> Non
     assert result.best_bound == result.objective
 
 
+def test_costs_the_plan_cannot_change_count_in_the_bound_too() -> None:
+    # A busy week before the horizon (fixed activities only) costs the same whatever the plan:
+    # the validator counts it, so the proven bound must count it too, or a plan proven optimal
+    # would be reported with a gap (as the "Plan the year" page once showed on the demo data).
+    busy = [fixed(f"past{i}", date(2027, 1, 4) + timedelta(days=i)) for i in range(3)]
+    # Two one-off meetings for the same providers in a week with two allowed days: a day
+    # apart, so a near clash that no series' own bound sees but CP-SAT proves.
+    p = problem(
+        series("a", meetings=1, weekdays=(2, 3)),
+        series("b", meetings=1, weekdays=(2, 3)),
+        fixed_activities=busy,
+        start=date(2027, 1, 18),
+        end=date(2027, 1, 22),
+        threshold=1,
+        weights=Weights(busy_week_excess=8),
+    )
+    result = solved(p)
+    kinds = sorted((item.kind, item.amount) for item in result.costs)
+    assert kinds == [("audience_warning", 9), ("busy_week", 8), ("busy_week", 16)]
+    assert result.status == "optimal"
+    assert result.best_bound == result.objective
+    assert result.gap == 0.0
+
+
 # --- infeasibility in words -----------------------------------------------------------------
 
 
