@@ -6,7 +6,7 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    holidays or team leave, not on the day of a fixed activity for the same providers,
    pins fixed, and each meeting's window narrowed by its series' gap limits.
 2. A starting plan (`engage.planner.heuristic.improve`, until `HEURISTIC_SHARE` of the
-   time): series placed one by one on their exact cheapest chains given the others,
+   time, or `WHOLE_START_SHARE` when the whole model is solved): series placed one by one on their exact cheapest chains given the others,
    then best responses and ruin-and-recreate. It is the hint for CP-SAT and a fallback.
 3. The lower bound (`engage.planner.bound.lower_bound`, until it converges or
    `BOUND_SHARE` of the time): the linear relaxation in which each series takes a
@@ -67,6 +67,9 @@ WHOLE_MODEL_CANDIDATES = 4000
 #: when the whole model is solved.
 HEURISTIC_SHARE = 0.5
 BOUND_SHARE = 0.95
+#: When the whole model is solved, the heuristic only gives CP-SAT its first plan (a hint),
+#: so it stops at this share and CP-SAT has the rest, usually to prove the optimum early.
+WHOLE_START_SHARE = 0.1
 #: Problems above `WHOLE_MODEL_CANDIDATES` and up to this many meeting-days are planned
 #: by price and round: a short starting plan (until `START_SHARE` of the time), the
 #: bound's LP (until `LP_SHARE`), its heaviest chains repaired by best responses (until
@@ -226,7 +229,7 @@ def solve(problem: Problem) -> Plan:
     candidates = sum(len(m.days) for m in compiled.meetings)
     whole = candidates <= WHOLE_MODEL_CANDIDATES
     rounding = not whole and candidates <= ROUNDING_CANDIDATES
-    start_share = START_SHARE if rounding else HEURISTIC_SHARE
+    start_share = WHOLE_START_SHARE if whole else START_SHARE if rounding else HEURISTIC_SHARE
     placements = improve(compiled, began + start_share * limit, problem.random_seed)
     plan, validation = _plan_from(compiled, placements)
     bound: int | None = None
