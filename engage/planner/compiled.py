@@ -208,7 +208,9 @@ class Compiled:
         return total[days + self.window + 1] - total[days]
 
     def _fixed_weeks(self) -> tuple[dict[int, int], int]:
-        """Fixed activities per week of the horizon, and busy-week costs outside it."""
+        """Fixed activities per week of the horizon, and the busy-week cost of the horizon's
+        weeks that have no working day (which no plan can change). Weeks wholly outside the
+        horizon are not the plan's business and cost nothing (as in the validator)."""
         problem, threshold = self.problem, self.problem.busy_week_threshold
         shift = problem.start.weekday()
         inside: dict[int, int] = defaultdict(int)
@@ -226,7 +228,7 @@ class Compiled:
         inside[0] += outside.pop((first.year, first.week), 0)
         if last_week != 0:
             inside[last_week] += outside.pop((last.year, last.week), 0)
-        constant = sum(self.busy_weight * max(0, count - threshold) for count in outside.values())
+        constant = 0
         for week, count in inside.items():
             if week >= self.weeks:  # a week of the horizon without working days
                 constant += self.busy_weight * max(0, count - threshold)

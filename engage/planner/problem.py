@@ -257,7 +257,8 @@ class Weights:
     * `school_holiday`: per meeting on a school-holiday date.
     * `monday_friday`: per meeting on a Monday or a Friday.
     * `busy_week_excess`: per engagement event (meeting or fixed activity) in an ISO week
-      beyond `Problem.busy_week_threshold`.
+      of the horizon beyond `Problem.busy_week_threshold` (weeks wholly outside the horizon,
+      which hold fixed activities only, are not the plan's and cost nothing).
     """
 
     spacing_per_day: int = 1

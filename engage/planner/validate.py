@@ -314,9 +314,11 @@ def check(problem: Problem, plan: Plan) -> Validation:
             iso = event.day.isocalendar()
             per_week[(iso.year, iso.week)].append(event)
         for (year, week), week_events in sorted(per_week.items()):
+            monday = date.fromisocalendar(year, week, 1)
+            if monday > problem.end or monday + timedelta(days=6) < problem.start:
+                continue  # a week outside the horizon: fixed activities only, not the plan's
             excess = len(week_events) - problem.busy_week_threshold
             if excess > 0:
-                monday = date.fromisocalendar(year, week, 1)
                 amount = excess * weights.busy_week_excess
                 costs.append(
                     CostItem(

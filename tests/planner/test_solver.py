@@ -274,28 +274,51 @@ def test_small_problem_is_solved_to_optimality_with_the_validators_cost() -> Non
     assert result.best_bound == result.objective
 
 
-def test_costs_the_plan_cannot_change_count_in_the_bound_too() -> None:
-    # A busy week before the horizon (fixed activities only) costs the same whatever the plan:
-    # the validator counts it, so the proven bound must count it too, or a plan proven optimal
-    # would be reported with a gap (as the "Plan the year" page once showed on the demo data).
-    busy = [fixed(f"past{i}", date(2027, 1, 4) + timedelta(days=i)) for i in range(3)]
-    # Two one-off meetings for the same providers in a week with two allowed days: a day
-    # apart, so a near clash that no series' own bound sees but CP-SAT proves.
+def test_a_proven_optimum_is_reported_optimal_whatever_the_fixed_costs() -> None:
+    # A week of the horizon with no working day (Christmas to New Year, with the bank
+    # holidays) holds busy fixed activities: a cost no plan can change, which the validator
+    # counts, so the proven bound must count it too, or a plan proven optimal would be
+    # reported with a gap (as the "Plan the year" page once showed on the demo data). Two
+    # one-off meetings for the same providers with two allowed days make a near clash that
+    # no series' own bound sees but CP-SAT proves.
+    holiday_week = [date(2027, 12, 27) + timedelta(days=i) for i in range(5)]
+    busy = [
+        fixed(f"party{i}", date(2027, 12, 28) + timedelta(days=i), audience=(SOUTH_RES,))
+        for i in range(3)
+    ]
     p = problem(
         series("a", meetings=1, weekdays=(2, 3)),
         series("b", meetings=1, weekdays=(2, 3)),
         fixed_activities=busy,
-        start=date(2027, 1, 18),
-        end=date(2027, 1, 22),
+        start=date(2027, 12, 20),
+        end=date(2028, 1, 2),
         threshold=1,
         weights=Weights(busy_week_excess=8),
     )
+    p = replace(p, bank_holidays=p.bank_holidays | frozenset(holiday_week))
     result = solved(p)
     kinds = sorted((item.kind, item.amount) for item in result.costs)
     assert kinds == [("audience_warning", 9), ("busy_week", 8), ("busy_week", 16)]
     assert result.status == "optimal"
     assert result.best_bound == result.objective
     assert result.gap == 0.0
+
+
+def test_busy_weeks_outside_the_horizon_cost_nothing() -> None:
+    # The calendar is read beyond the horizon (for near clashes at its ends), but a busy week
+    # there is not the plan's doing and is not listed among its costs.
+    busy = [fixed(f"past{i}", date(2027, 1, 4) + timedelta(days=i)) for i in range(3)]
+    p = problem(
+        series("a", meetings=1),
+        fixed_activities=busy,
+        start=date(2027, 1, 18),
+        end=date(2027, 1, 29),
+        threshold=1,
+        weights=Weights(busy_week_excess=8),
+    )
+    result = solved(p)
+    assert [item for item in result.costs if item.kind == "busy_week"] == []
+    assert result.status == "optimal"
 
 
 # --- infeasibility in words -----------------------------------------------------------------
