@@ -255,6 +255,27 @@ def queue(
     return with_list_fields(queryset, today)
 
 
+#: What the queue page's rows show of each enquiry (``with_list_fields`` annotates the last
+#: two), in the order ``enquiries_tags.queue_rows`` reads them.
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "reference",
+    "subject",
+    "provider__name",
+    "category__name",
+    "category__is_safeguarding",
+    "status",
+    "owner_id",
+    "owner__user__full_name",
+    "team__name",
+    "received_at",
+    "first_response_at",
+    "first_response_due",
+    "next_due",
+    "is_overdue",
+)
+
+
 # --- Response-time figures for the Provider Engagement Manager -------------------------------
 
 
