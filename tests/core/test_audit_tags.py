@@ -60,3 +60,20 @@ def test_a_row_reads_as_the_template_markup_did(pem: Any) -> None:
     context = {"entries": entries}
     assert _squeeze(TAGS.render(Context(context))) == _squeeze(REFERENCE.render(Context(context)))
     assert "&lt;old&gt; &amp; &#x27;quoted&#x27;" in TAGS.render(Context(context))
+
+
+def test_the_page_of_rows_reads_as_a_loop_of_rows_did(pem: Any) -> None:
+    from engage.core.audit import AuditFilterForm, filtered_entries
+
+    _entry({"name": ["<old>", "new"]}, actor=pem)
+    _entry({}, repr_="Nothing changed")
+    # As the trail reads them: only the columns its rows show.
+    entries = list(filtered_entries(AuditFilterForm()))
+    loop = Template(
+        "{% load audit_tags %}  {% for entry in entries %}\n  {% audit_row entry %}\n"
+        "  {% endfor %}\n  </tbody>"
+    )
+    rows = Template("{% load audit_tags %}  {% audit_rows entries %}\n  </tbody>")
+    context = {"entries": entries}
+    assert rows.render(Context(context)) == loop.render(Context(context))
+    assert rows.render(Context(context)).count("<tr ") == len(entries) > 2
