@@ -7,9 +7,8 @@ from typing import Any
 
 from django.db.models import Count, Window
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.timezone import localtime
 
+from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.engagement import selectors
 from engage.engagement.models import Activity
@@ -72,7 +71,7 @@ def awaiting_approval(user: Any) -> dict[str, Any]:
             "title": title,
             "starts": _day(starts_at),
             "lead": lead,
-            "submitted": date_format(localtime(submitted_at), "j M") if submitted_at else "",
+            "submitted": date_text(submitted_at, "j M") if submitted_at else "",
         }
         for pk, title, starts_at, submitted_at, lead, _ in shown
     ]
@@ -81,7 +80,7 @@ def awaiting_approval(user: Any) -> dict[str, Any]:
 
 def _day(moment: datetime) -> str:
     """As ``{{ moment|date:"j M Y" }}`` shows it (in the council's time zone)."""
-    return date_format(localtime(moment), "j M Y")
+    return date_text(moment, "j M Y")
 
 
 #: How many upcoming events the portal home lists before "all events for you".

@@ -15,11 +15,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.text import Truncator
-from django.utils.timezone import localtime
 
 from engage.accounts.permissions import Capability, capability_required
+from engage.core.date_text import date_text
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import Column, export_response, paginate, pk_path
 from engage.feedback import selectors, services
@@ -135,7 +134,7 @@ def _home_lists() -> tuple[QuerySet[Any, tuple[Any, ...]], ...]:
 
 def _day(moment: datetime) -> str:
     """As ``{{ moment|date:"j M Y" }}`` shows it (in the council's time zone)."""
-    return date_format(localtime(moment), "j M Y")
+    return date_text(moment, "j M Y")
 
 
 @capability_required(Capability.FEEDBACK_VIEW)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
+from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.groups import meeting_selectors as ms
 from engage.groups.models import ForwardPlanItem, GroupStatus
@@ -33,7 +33,7 @@ def overdue_actions(user: Any) -> dict[str, Any] | None:
             {
                 "href": href(pk),
                 "title": title,
-                "due": date_format(due_on, "j M Y") if due_on else "",
+                "due": date_text(due_on, "j M Y") if due_on else "",
                 "group": group,
             }
             for pk, title, due_on, group in actions[:PANEL_SIZE]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 from html import escape as escape_text
 from typing import Any
@@ -11,13 +10,13 @@ from auditlog.models import LogEntry
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.template.base import render_value_in_context
-from django.template.defaultfilters import date as date_filter
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import get_language
+
+from engage.core.date_text import date_text
 
 register = template.Library()
 
@@ -143,24 +142,8 @@ def _text(value: Any, context: template.Context) -> str:
     return str(render_value_in_context(value, context))
 
 
-@lru_cache(maxsize=8)
-def _month_abbreviations(language: str | None) -> tuple[str, ...]:
-    """What the date format's ``M`` writes for each month (index 1 to 12), per language."""
-    return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
-
-
-def _when(timestamp: Any, context: template.Context) -> str:
-    """``{{ timestamp|date:"j M Y H:i" }}``, written directly: the date filter looks up its
-    format and the month's name anew for each of a page's 50 rows."""
-    moment = template_localtime(timestamp, context.use_tz)
-    if not isinstance(moment, datetime):
-        return str(date_filter(moment, "j M Y H:i"))
-    month = _month_abbreviations(get_language())[moment.month]
-    return f"{moment.day} {month} {moment.year:04d} {moment.hour:02d}:{moment.minute:02d}"
-
-
 def _row(context: template.Context, entry: Any) -> str:
-    when = _when(entry.timestamp, context)
+    when = date_text(template_localtime(entry.timestamp, context.use_tz), "j M Y H:i")
     actor = entry.actor
     return (
         '<tr class="govuk-table__row">\n'
