@@ -59,8 +59,9 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
-#: What the trail's rows read of an entry (``changes_text`` is only read when auditlog is set
-#: to fall back on it, which Engage is not).
+#: What the trail's rows show of an entry, in the order ``audit_tags.audit_rows`` reads them.
+#: The changes are ``LogEntry.changes_dict`` as Engage sets auditlog up: the JSON of the
+#: changes, or none (``changes_text`` is only read when auditlog is set to fall back on it).
 TRAIL_FIELDS = (
     "timestamp",
     "actor__full_name",

@@ -42,7 +42,10 @@ def audit_changes(context: template.Context, entry: Any) -> SafeString:
     field changes, and each template lookup of ``values.0`` costs more than the whole line
     here. Values are shown as ``{{ value|default:"(empty)" }}`` would show them.
     """
-    changes = entry.changes_dict
+    return _changes(context, entry.changes_dict)
+
+
+def _changes(context: template.Context, changes: Any) -> SafeString:
     if not changes:
         return mark_safe("")
     # Plain html.escape (what django's escape does, without its lazy-string wrapping): a page
@@ -118,19 +121,30 @@ def select_options(field: Any) -> SafeString:
 @register.simple_tag(takes_context=True)
 def audit_row(context: template.Context, entry: Any) -> SafeString:
     """One row of the trail: when, who, the change, the record and its values."""
-    return mark_safe(_row(context, entry))  # noqa: S308 - every part escaped in _row
+    return mark_safe(  # noqa: S308 - every part escaped in _row
+        _row(
+            context,
+            entry.timestamp,
+            entry.actor.full_name if entry.actor else None,
+            entry.action,
+            entry.content_type_id,
+            entry.object_pk,
+            entry.object_repr,
+            entry.changes_dict,
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
-def audit_rows(context: template.Context, entries: Any) -> SafeString:
-    """The rows of a page of the trail, as ``{% for entry in entries %}`` and ``audit_row``
-    on a line of its own would write them.
+def audit_rows(context: template.Context, rows: Any) -> SafeString:
+    """The rows of a page of the trail, from tuples of ``audit.TRAIL_FIELDS``, as
+    ``{% for entry in entries %}`` and ``audit_row`` on a line of its own would write them.
 
     A tag rather than template markup: the trail shows 50 entries a page, and a row built
     here costs a fraction of one rendered node by node.
     """
     return mark_safe(  # noqa: S308 - every part escaped in _row
-        "".join(f"\n  {_row(context, entry)}\n  " for entry in entries)
+        "".join(f"\n  {_row(context, *fields[:-1], fields[-1] or {})}\n  " for fields in rows)
     )
 
 
@@ -142,19 +156,29 @@ def _text(value: Any, context: template.Context) -> str:
     return str(render_value_in_context(value, context))
 
 
-def _row(context: template.Context, entry: Any) -> str:
-    when = date_text(template_localtime(entry.timestamp, context.use_tz), "j M Y H:i")
-    actor = entry.actor
+def _row(
+    context: template.Context,
+    timestamp: Any,
+    actor_name: str | None,
+    action: int,
+    content_type_id: int,
+    object_pk: Any,
+    object_repr: Any,
+    changes: Any,
+) -> str:
+    when = date_text(template_localtime(timestamp, context.use_tz), "j M Y H:i")
+    record_type = ContentType.objects.get_for_id(content_type_id)
     return (
         '<tr class="govuk-table__row">\n'
         f'<td class="govuk-table__cell engage-nowrap">{escape_text(when)}</td>\n'
         '<td class="govuk-table__cell">'
-        f"{_text(actor.full_name, context) if actor else 'System'}</td>\n"
-        f'<td class="govuk-table__cell">{escape_text(audit_action(entry))}</td>\n'
+        f"{_text(actor_name, context) if actor_name is not None else 'System'}</td>\n"
         '<td class="govuk-table__cell">'
-        f"{escape_text(audit_record_type(ContentType.objects.get_for_id(entry.content_type_id)))}"
-        f" #{_text(entry.object_pk, context)}<br>"
-        f'<span class="govuk-body-s">{_text(entry.object_repr, context)}</span></td>\n'
-        f'<td class="govuk-table__cell">\n{audit_changes(context, entry)}\n</td>\n'
+        f"{escape_text(_action_label(action, get_language()))}</td>\n"
+        '<td class="govuk-table__cell">'
+        f"{escape_text(audit_record_type(record_type))}"
+        f" #{_text(object_pk, context)}<br>"
+        f'<span class="govuk-body-s">{_text(object_repr, context)}</span></td>\n'
+        f'<td class="govuk-table__cell">\n{_changes(context, changes)}\n</td>\n'
         "</tr>"
     )
