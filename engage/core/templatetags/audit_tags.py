@@ -144,7 +144,10 @@ def audit_rows(context: template.Context, rows: Any) -> SafeString:
     here costs a fraction of one rendered node by node.
     """
     return mark_safe(  # noqa: S308 - every part escaped in _row
-        "".join(f"\n  {_row(context, *fields[:-1], fields[-1] or {})}\n  " for fields in rows)
+        "".join(
+            f"\n  {_row(context, at, actor, action, kind, pk, text, changes or {})}\n  "
+            for at, actor, action, kind, pk, text, changes in rows
+        )
     )
 
 

@@ -21,7 +21,7 @@ from engage.enquiries.selectors import who_to_contact as contacts_of
 
 register = template.Library()
 
-_TAG_COLOURS = {
+_TAG_COLOURS: dict[str, str] = {
     Status.NEW: "govuk-tag--blue",
     Status.ACKNOWLEDGED: "govuk-tag--light-blue",
     Status.IN_PROGRESS: "govuk-tag--turquoise",
@@ -45,7 +45,7 @@ def _status_tag(status: str) -> SafeString:
     )
 
 
-_STATUS_LABELS = dict(Status.choices)
+_STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
 _SAFEGUARDING = mark_safe(' <strong class="govuk-tag govuk-tag--red">Safeguarding</strong>')
 _OVERDUE = '<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'
