@@ -51,7 +51,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Who changed what, when, with old and new values; filterable."""
     form = audit.AuditFilterForm(request.GET or None)
     entries = audit.filtered_entries(form)
-    page = paginate(request, entries)
+    page = paginate(request, entries.values_list(*audit.TRAIL_FIELDS))
     return render(request, "core/audit_log.html", {"form": form, "page": page})
 
 

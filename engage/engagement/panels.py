@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Window
 from django.utils import timezone
 
+from engage.core.date_text import date_text
+from engage.core.listing import pk_path
 from engage.engagement import selectors
 from engage.engagement.models import Activity
+from engage.engagement.templatetags.engagement_tags import status_tag_of
 from engage.portal.access import contact_for
 
 PANEL_SIZE = 8
@@ -23,34 +27,60 @@ _NEXT_STEP: dict[str, str] = {
 
 
 def needing_action(user: Any) -> dict[str, Any]:
-    """An officer's own activities that wait on them, with the next step of each."""
+    """An officer's own activities that wait on them, with the next step of each: rows with
+    their link, date and status tag written out (the template only places them)."""
     # The panel shows each activity's title, date and status: nothing else is loaded.
-    queryset = (
+    items = list(
         selectors.needing_action(user)
         .select_related(None)
-        .only("title", "starts_at", "ends_at", "status")
+        .values_list("pk", "title", "starts_at", "ends_at", "status")[: PANEL_SIZE + 1]
     )
-    items = list(queryset[: PANEL_SIZE + 1])
     now = timezone.now()
+    href = pk_path("engagement:activity_detail")
     rows = [
         {
-            "activity": a,
-            "next": _NEXT_STEP.get(a.status, "")
-            if a.status != Activity.Status.PUBLISHED or a.ends_at < now
+            "href": href(pk),
+            "title": title,
+            "starts": _day(starts_at),
+            "status": status_tag_of(status),
+            "next": _NEXT_STEP.get(status, "")
+            if status != Activity.Status.PUBLISHED or ends_at < now
             else "",
         }
-        for a in items[:PANEL_SIZE]
+        for pk, title, starts_at, ends_at, status in items[:PANEL_SIZE]
     ]
     # One query however many there are: the link says there are more, not how many.
     return {"items": rows, "more": len(items) > PANEL_SIZE}
 
 
 def awaiting_approval(user: Any) -> dict[str, Any]:
-    """The Provider Engagement Manager's queue: submitted activities, oldest first."""
-    queryset = selectors.awaiting_approval()
-    count = queryset.count()
-    shown = queryset.only("title", "starts_at", "submitted_at", "lead_officer__user__full_name")
-    return {"count": count, "items": list(shown[:PANEL_SIZE]), "more": count > PANEL_SIZE}
+    """The Provider Engagement Manager's queue: submitted activities, oldest first; the first
+    few and how many there are in all, in one query."""
+    shown = list(
+        selectors.awaiting_approval()
+        .annotate(total=Window(Count("pk")))
+        .values_list(
+            "pk", "title", "starts_at", "submitted_at", "lead_officer__user__full_name", "total"
+        )[:PANEL_SIZE]
+    )
+    count = shown[0][-1] if shown else 0
+    href = pk_path("engagement:activity_detail")
+    rows = [
+        {
+            "href": href(pk),
+            "title": title,
+            "starts": _day(starts_at),
+            "lead": lead,
+            "submitted": date_text(submitted_at, "j M") if submitted_at else "",
+        }
+        for pk, title, starts_at, submitted_at, lead, _ in shown
+    ]
+    return {"count": count, "items": rows, "more": count > PANEL_SIZE}
+
+
+def _day(moment: datetime) -> str:
+    """As ``{{ moment|date:"j M Y" }}`` shows it (in the council's time zone)."""
+    return date_text(moment, "j M Y")
 
 
 #: How many upcoming events the portal home lists before "all events for you".

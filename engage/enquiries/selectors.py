@@ -255,6 +255,27 @@ def queue(
     return with_list_fields(queryset, today)
 
 
+#: What the queue page's rows show of each enquiry (``with_list_fields`` annotates the last
+#: two), in the order ``enquiries_tags.queue_rows`` reads them.
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "reference",
+    "subject",
+    "provider__name",
+    "category__name",
+    "category__is_safeguarding",
+    "status",
+    "owner_id",
+    "owner__user__full_name",
+    "team__name",
+    "received_at",
+    "first_response_at",
+    "first_response_due",
+    "next_due",
+    "is_overdue",
+)
+
+
 # --- Response-time figures for the Provider Engagement Manager -------------------------------
 
 
@@ -383,24 +404,55 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
+#: The response overview's tallies are keyed by day too: a day's entry is not needed after it.
+OVERVIEW_TIMEOUT = 24 * 60 * 60
+
+
 def response_overview(*, start: date, end: date, today: date | None = None) -> Overview:
     """Figures by category and by team for enquiries received from ``start`` to ``end``.
 
     Counts, % of first responses on time (of those replied to or already past their target),
     median working days to the first response and to resolution (less days waiting on the
-    provider). Three queries whatever the number of enquiries: the database reduces each
-    enquiry to a few small integers (its open, on-time and late flags are worked out there)
-    and enquiries alike are counted once each, so the figures add up tallies, not rows.
+    provider). Three queries whatever the number of enquiries: the names of the categories
+    and of the teams, and the figures. The figures are counted by ``_count_responses``, kept
+    in the cache under the enquiries' data version (``QUEUE_COUNTS_DATA``: every save or
+    delete of an enquiry renews it), the period and ``today`` (which moves the late flags);
+    until an enquiry changes, the third query is the version's.
     """
     today = today or today_local()
     tz = timezone.get_current_timezone()
     since = datetime.combine(start, datetime.min.time(), tzinfo=tz)
     until = datetime.combine(end, datetime.max.time(), tzinfo=tz)
-    categories = {c.pk: c.name for c in EnquiryCategory.objects.all()}
-    teams = {t.pk: t.name for t in Team.objects.all()}
-    by_category = {pk: Figures(label=name) for pk, name in categories.items()}
-    by_team: dict[int, Figures] = {}
-    total = Figures(label="All enquiries")
+    categories = dict(EnquiryCategory.objects.values_list("pk", "name"))
+    teams = dict(Team.objects.values_list("pk", "name"))
+    total, by_category, by_team = data_versions.cached(
+        QUEUE_COUNTS_DATA,
+        ("response-figures", since, until, today),
+        lambda: _count_responses(since, until, today),
+        timeout=OVERVIEW_TIMEOUT,
+    )
+    # Named here, not in the cache: categories and teams are not enquiries' data.
+    total.label = "All enquiries"
+    for pk, figures in by_category.items():
+        figures.label = categories.get(pk, "?")
+    for pk, figures in by_team.items():
+        figures.label = teams.get(pk, "?")
+    return Overview(
+        start=start,
+        end=end,
+        total=total,
+        by_category=[by_category[pk] for pk in categories if pk in by_category],
+        by_team=sorted(by_team.values(), key=lambda f: f.label),
+    )
+
+
+def _count_responses(
+    since: datetime, until: datetime, today: date
+) -> tuple[Figures, dict[int, Figures], dict[int, Figures]]:
+    """The figures of the enquiries received from ``since`` to ``until``: of all, by category
+    id and by team id (unnamed). One query: the database reduces each enquiry to a few small
+    integers (its open, on-time and late flags are worked out there) and enquiries alike are
+    counted once each, so the figures add up tallies, not rows."""
     answered = Q(first_response_working_days__isnull=False)
     rows = (
         Enquiry.objects.filter(received_at__gte=since, received_at__lte=until)
@@ -428,6 +480,9 @@ def response_overview(*, start: date, end: date, today: date | None = None) -> O
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         tally = Counter(cursor.fetchall())
+    total = Figures(label="")
+    by_category: dict[int, Figures] = {}
+    by_team: dict[int, Figures] = {}
     for (
         category_id,
         team_id,
@@ -438,8 +493,10 @@ def response_overview(*, start: date, end: date, today: date | None = None) -> O
         res_days,
         res_met,
     ), n in tally.items():
+        if category_id not in by_category:
+            by_category[category_id] = Figures(label="")
         if team_id not in by_team:
-            by_team[team_id] = Figures(label=teams.get(team_id, "?"))
+            by_team[team_id] = Figures(label="")
         for group in (total, by_category[category_id], by_team[team_id]):
             group.add_tally(
                 count=n,
@@ -450,13 +507,7 @@ def response_overview(*, start: date, end: date, today: date | None = None) -> O
                 resolution_days=res_days,
                 resolution_met=bool(res_met),
             )
-    return Overview(
-        start=start,
-        end=end,
-        total=total,
-        by_category=[f for f in by_category.values() if f.received],
-        by_team=sorted(by_team.values(), key=lambda f: f.label),
-    )
+    return total, by_category, by_team
 
 
 # --- Who to contact --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from engage.enquiries.forms import (
     StatusForm,
 )
 from engage.enquiries.models import Enquiry, EnquiryCategory, Status
-from engage.enquiries.selectors import QUEUE_TABS, QueueFilters
+from engage.enquiries.selectors import QUEUE_ROW_FIELDS, QUEUE_TABS, QueueFilters
 from engage.market.models import Provider
 
 QUEUE_SORTS = (
@@ -100,7 +100,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResp
         return export_response(
             export_format, filename_stem="enquiries", columns=QUEUE_EXPORT, rows=queryset.iterator()
         )
-    page = paginate(request, queryset)
+    # The page reads only what its rows show (``queue_rows`` builds them from these tuples).
+    page = paginate(request, queryset.values_list(*QUEUE_ROW_FIELDS))
     counts = selectors.queue_counts(officer, today)
     return render(
         request,

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Avg,
@@ -182,42 +183,39 @@ def held_meetings(groups: QuerySet[EngagementGroup] | None = None) -> QuerySet[M
     meetings = Meeting.objects.filter(activity__status__in=HELD_STATUSES)
     if groups is not None:
         meetings = meetings.filter(group__in=groups)
+    return _with_trend_figures(meetings).order_by("activity__starts_at", "pk")
+
+
+def _with_trend_figures(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """``meetings`` with the attendance and evaluation counts of ``held_meetings``."""
     activity = OuterRef("activity_id")
-    return (
-        meetings.select_related("activity", "group")
-        .annotate(
-            registered=_count_of(
-                Registration.objects.filter(
-                    activity_id=activity, status=Registration.Status.REGISTERED
-                )
-            ),
-            attended=_count_of(
-                Attendance.objects.filter(
-                    activity_id=activity, kind=Attendance.Kind.CONTACT, attended=True
-                )
-            ),
-            contacts_recorded=_count_of(
-                Attendance.objects.filter(activity_id=activity, kind=Attendance.Kind.CONTACT)
-            ),
-            invited=_count_of(EvaluationInvitation.objects.filter(activity_id=activity)),
-            answered=_count_of(
-                EvaluationInvitation.objects.filter(
-                    activity_id=activity, responded_at__isnull=False
-                )
-            ),
-            usefulness=Subquery(
-                EvaluationAnswer.objects.filter(
-                    response__activity_id=activity,
-                    question__key=USEFULNESS_KEY,
-                    score__isnull=False,
-                )
-                .order_by()
-                .values("response__activity_id")
-                .annotate(mean=Avg("score"))
-                .values("mean")[:1]
-            ),
-        )
-        .order_by("activity__starts_at", "pk")
+    return meetings.select_related("activity", "group").annotate(
+        registered=_count_of(
+            Registration.objects.filter(activity_id=activity, status=Registration.Status.REGISTERED)
+        ),
+        attended=_count_of(
+            Attendance.objects.filter(
+                activity_id=activity, kind=Attendance.Kind.CONTACT, attended=True
+            )
+        ),
+        contacts_recorded=_count_of(
+            Attendance.objects.filter(activity_id=activity, kind=Attendance.Kind.CONTACT)
+        ),
+        invited=_count_of(EvaluationInvitation.objects.filter(activity_id=activity)),
+        answered=_count_of(
+            EvaluationInvitation.objects.filter(activity_id=activity, responded_at__isnull=False)
+        ),
+        usefulness=Subquery(
+            EvaluationAnswer.objects.filter(
+                response__activity_id=activity,
+                question__key=USEFULNESS_KEY,
+                score__isnull=False,
+            )
+            .order_by()
+            .values("response__activity_id")
+            .annotate(mean=Avg("score"))
+            .values("mean")[:1]
+        ),
     )
 
 
@@ -247,19 +245,43 @@ class MeetingPoint:
 
 
 def meeting_point(meeting: Any) -> MeetingPoint:
-    registered = int(meeting.registered) or int(meeting.contacts_recorded)
+    """The trend point of a meeting of ``held_meetings``."""
+    return _point(
+        meeting.pk,
+        meeting.activity_id,
+        meeting.activity.title,
+        meeting.activity.starts_at,
+        meeting.registered,
+        meeting.attended,
+        meeting.contacts_recorded,
+        meeting.invited,
+        meeting.answered,
+        meeting.usefulness,
+    )
+
+
+def _point(
+    meeting_id: int,
+    activity_id: int,
+    title: str,
+    starts_at: Any,
+    registered: Any,
+    attended: Any,
+    contacts_recorded: Any,
+    invited: Any,
+    answered: Any,
+    usefulness: Any,
+) -> MeetingPoint:
     return MeetingPoint(
-        meeting_id=meeting.pk,
-        activity_id=meeting.activity_id,
-        title=meeting.activity.title,
-        starts_at=meeting.activity.starts_at,
-        registered=registered,
-        attended=int(meeting.attended),
-        invited=int(meeting.invited),
-        responses=int(meeting.answered),
-        mean_usefulness=round(float(meeting.usefulness), 2)
-        if meeting.usefulness is not None
-        else None,
+        meeting_id=meeting_id,
+        activity_id=activity_id,
+        title=title,
+        starts_at=starts_at,
+        registered=int(registered) or int(contacts_recorded),
+        attended=int(attended),
+        invited=int(invited),
+        responses=int(answered),
+        mean_usefulness=round(float(usefulness), 2) if usefulness is not None else None,
     )
 
 
@@ -357,25 +379,58 @@ def _last_held_meetings(count: int) -> QuerySet[Any]:
     )
 
 
-def jaded_groups() -> list[tuple[EngagementGroup, JadednessSignal]]:
+class FlaggedGroup(NamedTuple):
+    """A group flagged for jadedness, as the feedback home names and links it."""
+
+    pk: int
+    name: str
+
+
+#: What ``jaded_groups`` reads of each meeting, in ``_point``'s order after the group's.
+_POINT_FIELDS = (
+    "group_id",
+    "group__name",
+    "pk",
+    "activity_id",
+    "activity__title",
+    "activity__starts_at",
+    "registered",
+    "attended",
+    "contacts_recorded",
+    "invited",
+    "answered",
+    "usefulness",
+)
+
+
+@cache
+def _last_meetings_with_figures() -> QuerySet[Meeting, tuple[Any, ...]]:
+    """Each group's last held meetings with their trend figures (``_POINT_FIELDS``), oldest
+    first. Built once: it depends on nothing but the schema, and building its seven
+    subqueries costs more than running them; each use evaluates a clone (the queryset itself
+    is never evaluated)."""
+    # Driven by the ids of the last meetings alone: filtering on the held statuses again here
+    # (as ``held_meetings`` does) would have SQLite walk every held activity first.
+    return (
+        _with_trend_figures(Meeting.objects.filter(pk__in=_last_held_meetings(SIGNAL_MEETINGS)))
+        .order_by("activity__starts_at", "pk")
+        .values_list(*_POINT_FIELDS)
+    )
+
+
+def jaded_groups() -> list[tuple[FlaggedGroup, JadednessSignal]]:
     """Every flagged group, with its signal (one query). The signal looks at a group's last
     three held meetings only, so only those are counted."""
     by_group: dict[int, list[MeetingPoint]] = defaultdict(list)
-    groups: dict[int, EngagementGroup] = {}
-    meetings = (
-        held_meetings()
-        .filter(pk__in=_last_held_meetings(SIGNAL_MEETINGS))
-        # What the points read of the activity; the groups are returned whole.
-        .only("group", "activity__title", "activity__starts_at")
-    )
-    for meeting in meetings:
-        by_group[meeting.group_id].append(meeting_point(meeting))
-        groups[meeting.group_id] = meeting.group
+    names: dict[int, str] = {}
+    for group_id, name, *figures in _last_meetings_with_figures().all():
+        by_group[group_id].append(_point(*figures))
+        names[group_id] = name
     flagged = []
     for group_id, points in by_group.items():
         signal = signal_from(group_id, points)
         if signal is not None:
-            flagged.append((groups[group_id], signal))
+            flagged.append((FlaggedGroup(group_id, names[group_id]), signal))
     return sorted(flagged, key=lambda pair: pair[0].name)
 
 

@@ -4,18 +4,23 @@ with the link may answer; the portal's evaluations and "you said, we did"."""
 from __future__ import annotations
 
 import operator
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from engage.accounts.permissions import Capability, capability_required
+from engage.core.date_text import date_text
 from engage.core.http import AuthenticatedHttpRequest
-from engage.core.listing import Column, export_response, paginate
+from engage.core.listing import Column, export_response, paginate, pk_path
 from engage.feedback import selectors, services
 from engage.feedback.forms import (
     ActionForm,
@@ -32,6 +37,7 @@ from engage.feedback.models import (
     EvaluationInvitation,
     FeedbackItem,
     FeedbackSource,
+    Survey,
     SurveyInvitation,
 )
 from engage.groups.models import EngagementGroup
@@ -48,24 +54,89 @@ def _crumbs(*parts: Any) -> list[Any]:
 
 @capability_required(Capability.FEEDBACK_VIEW)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Evaluations awaiting outcomes, recent results, surveys, feedback to triage, jaded groups."""
+    """Evaluations awaiting outcomes, recent results, surveys, feedback to triage, jaded groups.
+
+    Each list's rows are built here with their links and dates already written out (one
+    ``reverse`` per kind of link, not per row): the template only places them.
+    """
+    activity_href = pk_path("feedback:activity_results")
+    group_href = pk_path("feedback:group_results")
+    survey_href = pk_path("feedback:survey_detail")
+    item_href = pk_path("feedback:item_detail")
+    awaiting, recent, surveys, to_triage = (queryset.all() for queryset in _home_lists())
+    survey_status = dict(Survey.Status.choices)
+    source_label = dict(FeedbackSource.choices)
     return render(
         request,
         "feedback/home.html",
         {
-            "awaiting": list(
-                selectors.awaiting_outcomes().only(
-                    "title", "starts_at", "lead_officer__user__full_name"
-                )[:HOME_SHOWN]
-            ),
-            "recent": list(
-                selectors.recent_evaluated_activities().only("title", "starts_at")[:HOME_SHOWN]
-            ),
-            "surveys": list(selectors.surveys_with_figures()[:HOME_SHOWN]),
-            "to_triage": list(selectors.feedback_to_triage()[:HOME_SHOWN]),
-            "jaded": selectors.jaded_groups(),
+            "awaiting": [
+                {"href": activity_href(pk), "title": title, "held": _day(at), "lead": lead}
+                for pk, title, at, lead in awaiting
+            ],
+            "recent": [
+                {
+                    "href": activity_href(pk),
+                    "title": title,
+                    "held": _day(at),
+                    "answered": answered,
+                    "invited": invited,
+                }
+                for pk, title, at, answered, invited in recent
+            ],
+            "surveys": [
+                {
+                    "href": survey_href(pk),
+                    "title": title,
+                    "status": survey_status.get(status, status),
+                    "answered": answered,
+                }
+                for pk, title, status, answered in surveys
+            ],
+            "to_triage": [
+                {
+                    "href": item_href(pk),
+                    "text": Truncator(text).chars(90),
+                    "source": source_label.get(source, source),
+                    "group": group,
+                }
+                for pk, text, source, group in to_triage
+            ],
+            "jaded": [
+                {"href": group_href(group.pk), "name": group.name, "reason": signal.reason}
+                for group, signal in selectors.jaded_groups()
+            ],
         },
     )
+
+
+@cache
+def _home_lists() -> tuple[QuerySet[Any, tuple[Any, ...]], ...]:
+    """The feedback home's lists, with the columns they show: awaiting outcomes, recent
+    results, surveys and feedback to triage. Built once (they depend on nothing but the
+    schema, and building their subqueries costs more than running them); each request
+    evaluates clones, never these."""
+    return (
+        selectors.awaiting_outcomes().values_list(
+            "pk", "title", "starts_at", "lead_officer__user__full_name"
+        )[:HOME_SHOWN],
+        # The counts are the selectors' annotations, which the type of a queryset does not
+        # carry: mypy's Django plugin looks for fields of those names.
+        selectors.recent_evaluated_activities().values_list(  # type: ignore[misc]
+            "pk", "title", "starts_at", "answered", "invited"
+        )[:HOME_SHOWN],
+        selectors.surveys_with_figures().values_list(  # type: ignore[misc]
+            "pk", "title", "status", "answered"
+        )[:HOME_SHOWN],
+        selectors.feedback_to_triage().values_list("pk", "text", "source", "group__name")[
+            :HOME_SHOWN
+        ],
+    )
+
+
+def _day(moment: datetime) -> str:
+    """As ``{{ moment|date:"j M Y" }}`` shows it (in the council's time zone)."""
+    return date_text(moment, "j M Y")
 
 
 @capability_required(Capability.FEEDBACK_VIEW)

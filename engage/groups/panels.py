@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from engage.core.date_text import date_text
+from engage.core.listing import pk_path
 from engage.groups import meeting_selectors as ms
 from engage.groups.models import ForwardPlanItem, GroupStatus
 
@@ -19,14 +21,23 @@ def overdue_actions(user: Any) -> dict[str, Any] | None:
     overdue = (
         ms.overdue(ms.actions_owned_by(user))
         .select_related(None)
-        .select_related("group")
-        .only("title", "due_on", "group__name")
+        .values_list("pk", "title", "due_on", "group__name")
     )
     actions = list(overdue[: PANEL_SIZE + 1])
     if not actions:
         return None
+    # Rows with their link and date written out: the template only places them.
+    href = pk_path("groups:action_detail")
     return {
-        "items": actions[:PANEL_SIZE],
+        "items": [
+            {
+                "href": href(pk),
+                "title": title,
+                "due": date_text(due_on, "j M Y") if due_on else "",
+                "group": group,
+            }
+            for pk, title, due_on, group in actions[:PANEL_SIZE]
+        ],
         "more": len(actions) > PANEL_SIZE,
         "today": timezone.localdate(),
     }

@@ -60,3 +60,25 @@ def test_a_row_reads_as_the_template_markup_did(pem: Any) -> None:
     context = {"entries": entries}
     assert _squeeze(TAGS.render(Context(context))) == _squeeze(REFERENCE.render(Context(context)))
     assert "&lt;old&gt; &amp; &#x27;quoted&#x27;" in TAGS.render(Context(context))
+
+
+def test_the_page_of_rows_reads_as_a_loop_of_rows_did(pem: Any) -> None:
+    from engage.core.audit import TRAIL_FIELDS, AuditFilterForm, filtered_entries
+
+    long_names = {f"field_{n}_with_a_long_name": ["a", "b"] for n in range(8)}
+    _entry({"name": ["<old> & 'quoted'", '"new"'], "email": ["None", ""], "team": [None, 3]})
+    _entry({"service_types": {"type": "m2m", "operation": "add", "objects": ["Nursing"]}})
+    _entry(long_names, actor=pem)
+    _entry({}, repr_="Nothing changed")
+    _entry(None, repr_="No changes recorded")
+    _entry({"odd": ["only one"]})
+    entries = filtered_entries(AuditFilterForm())
+    loop = Template(
+        "{% load audit_tags %}  {% for entry in entries %}\n  {% audit_row entry %}\n"
+        "  {% endfor %}\n  </tbody>"
+    )
+    # As the trail reads them: only the columns its rows show.
+    rows = Template("{% load audit_tags %}  {% audit_rows rows %}\n  </tbody>")
+    context = {"entries": list(entries), "rows": list(entries.values_list(*TRAIL_FIELDS))}
+    assert rows.render(Context(context)) == loop.render(Context(context))
+    assert rows.render(Context(context)).count("<tr ") == len(context["rows"]) > 6

@@ -126,3 +126,37 @@ def test_the_median_of_tallied_days_is_the_median_of_the_days(days: list[int]) -
     # The overview counts alike enquiries once: its medians come from those tallies.
     expected = statistics.median(days) if days else None
     assert repr(_median(Counter(days))) == repr(expected)
+
+
+def test_the_cached_figures_follow_every_change_to_an_enquiry(
+    history: None, officer: Any, teams: Any, provider_a: Any, categories: Any
+) -> None:
+    # The tally is cached under the enquiries' data version: each writer must renew it.
+    def payments() -> Any:
+        overview = response_overview(
+            start=date(2027, 1, 1), end=date(2027, 1, 31), today=date(2027, 1, 20)
+        )
+        return {f.label: f for f in overview.by_category}["Payments and invoices"]
+
+    def team_labels() -> set[str]:
+        overview = response_overview(
+            start=date(2027, 1, 1), end=date(2027, 1, 31), today=date(2027, 1, 20)
+        )
+        return {f.label for f in overview.by_team}
+
+    assert (payments().received, payments().open, payments().resolved) == (2, 1, 1)
+    with time_machine.travel(london(2027, 1, 18, 10), tick=False):
+        new = submit(provider_a, categories["payments"])
+    assert (payments().received, payments().open) == (3, 2)
+    with time_machine.travel(london(2027, 1, 18, 11), tick=False):
+        services.post_reply(actor=officer, enquiry=new, body="On it")
+    assert payments().responded == 3
+    with time_machine.travel(london(2027, 1, 19, 10), tick=False):
+        services.change_status(actor=officer, enquiry=new, to_status=Status.RESOLVED)
+    assert (payments().open, payments().resolved) == (1, 2)
+    other_team = next(t for t in teams.values() if t.pk != new.team_id)
+    assert other_team.name not in team_labels()
+    services.reassign_enquiry(actor=officer, enquiry=new, owner=None, team=other_team)
+    assert other_team.name in team_labels()
+    new.delete()
+    assert (payments().received, payments().open, payments().resolved) == (2, 1, 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 #: Page URL name -> (role that opens it, query budget). "name#role" measures a page again as
 #: another role.
 PAGE_BUDGETS: dict[str, tuple[str, int]] = {
-    "core:home": ("pem", 8),
+    "core:home": ("pem", 7),
     "core:audit_log": ("pem", 4),
     "accounts:account": ("officer", 4),
     "api_tokens:list": ("officer", 3),

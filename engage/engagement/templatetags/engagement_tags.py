@@ -43,6 +43,17 @@ def status_tag(activity: Any) -> SafeString:
     )
 
 
+def status_tag_of(status: str) -> SafeString:
+    """``status_tag`` of an activity of which only the status was read."""
+    from engage.engagement.models import Activity
+
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+        _STATUS_COLOURS.get(status, "grey"),
+        dict(Activity.Status.choices).get(status, status),
+    )
+
+
 @register.simple_tag
 def clash_marker(report: Any) -> SafeString:
     """A visible, screen-reader-friendly marker of an activity's clashes (or nothing)."""

@@ -5,18 +5,23 @@ On a provider page: ``{% load enquiries_tags %}{% who_to_contact provider %}``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
+from html import escape as escape_text
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from engage.core.date_text import date_text
+from engage.core.listing import pk_path
 from engage.enquiries.models import Status
 from engage.enquiries.selectors import who_to_contact as contacts_of
 
 register = template.Library()
 
-_TAG_COLOURS = {
+_TAG_COLOURS: dict[str, str] = {
     Status.NEW: "govuk-tag--blue",
     Status.ACKNOWLEDGED: "govuk-tag--light-blue",
     Status.IN_PROGRESS: "govuk-tag--turquoise",
@@ -29,10 +34,112 @@ _TAG_COLOURS = {
 @register.simple_tag
 def status_tag(enquiry: Any) -> SafeString:
     """The enquiry's status as a GOV.UK tag."""
-    colour = _TAG_COLOURS.get(enquiry.status, "")
+    return _status_tag(enquiry.status)
+
+
+def _status_tag(status: str) -> SafeString:
     return format_html(
-        '<strong class="govuk-tag {}">{}</strong>', colour, enquiry.get_status_display()
+        '<strong class="govuk-tag {}">{}</strong>',
+        _TAG_COLOURS.get(status, ""),
+        _STATUS_LABELS.get(status, status),
     )
+
+
+_STATUS_LABELS: dict[str, str] = dict(Status.choices)
+
+_SAFEGUARDING = mark_safe(' <strong class="govuk-tag govuk-tag--red">Safeguarding</strong>')
+_OVERDUE = '<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+_DAY = "D j M Y"
+
+
+def _due_cell(
+    status: str,
+    first_response_at: datetime | None,
+    first_response_due: date,
+    next_due: date,
+    is_overdue: bool,
+) -> SafeString:
+    """The next target: date, or "paused", with an overdue tag."""
+    if status == Status.WAITING:
+        if first_response_at:
+            cell = '<span class="govuk-body-s">Paused (waiting on provider)</span>\n\n'
+        else:
+            cell = format_html(
+                '<span class="engage-nowrap">{}</span><br><span class="govuk-body-s">first reply'
+                "</span>\n\n",
+                date_text(first_response_due, _DAY) if first_response_due else "",
+            )
+    elif status in (Status.RESOLVED, Status.CLOSED):
+        cell = format_html(
+            '<span class="govuk-body-s">{}</span>\n\n', _STATUS_LABELS.get(status, status)
+        )
+    else:
+        cell = format_html(
+            '<span class="engage-nowrap">{}</span><br><span class="govuk-body-s">{}</span>\n',
+            date_text(next_due, _DAY) if next_due else "",
+            "resolve" if first_response_at else "first reply",
+        )
+    return mark_safe(cell + _OVERDUE if is_overdue else cell)  # noqa: S308 - escaped above
+
+
+def _text(value: Any) -> str:
+    """``{{ value }}`` of a column's value: text (nearly always) escaped as is."""
+    return escape_text(value) if type(value) is str else str(conditional_escape(value))
+
+
+@register.simple_tag
+def queue_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
+    """The rows of the enquiry queue, from tuples of ``selectors.QUEUE_ROW_FIELDS``.
+
+    Built here rather than with a template loop: the queue shows 50 enquiries a page, and a
+    row rendered node by node (its link, dates, status tag and owner) costs several times one
+    built in one pass. Every value is escaped here (plain ``html.escape``, what Django's
+    ``escape`` does without its lazy-string wrapping).
+    """
+    detail = pk_path("enquiries:detail")
+    tags: dict[str, str] = {}
+    written = []
+    for (
+        pk,
+        reference,
+        subject,
+        provider,
+        category,
+        safeguarding,
+        status,
+        owner_id,
+        owner_name,
+        team,
+        received_at,
+        first_response_at,
+        first_response_due,
+        next_due,
+        is_overdue,
+    ) in rows:
+        if status not in tags:
+            tags[status] = _status_tag(status)
+        owner = (
+            _text(owner_name)
+            if owner_id is not None
+            else f'<span class="govuk-body-s">{_text(team)} queue</span>'
+        )
+        written.append(
+            '\n  <tr class="govuk-table__row">\n'
+            '    <td class="govuk-table__cell engage-nowrap">'
+            f'<a class="govuk-link" href="{detail(pk)}">{_text(reference)}</a></td>\n'
+            f'    <td class="govuk-table__cell"><strong>{_text(subject)}</strong><br>'
+            f'{_text(provider)}<br><span class="engage-muted">{_text(category)}</span>'
+            f"{_SAFEGUARDING if safeguarding else ''}</td>\n"
+            f'    <td class="govuk-table__cell">{tags[status]}</td>\n'
+            f'    <td class="govuk-table__cell">{owner}</td>\n'
+            '    <td class="govuk-table__cell engage-nowrap">'
+            f"{date_text(received_at, _DAY)}</td>\n"
+            '    <td class="govuk-table__cell">\n'
+            f"{_due_cell(status, first_response_at, first_response_due, next_due, is_overdue)}"
+            "</td>\n"
+            "  </tr>\n  "
+        )
+    return mark_safe("".join(written))  # noqa: S308 - every value escaped above
 
 
 @register.inclusion_tag("enquiries/_who_to_contact.html")
