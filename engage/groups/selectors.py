@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -248,26 +249,30 @@ def register_totals(*, today: date | None = None) -> dict[str, int]:
 def with_register_figures(
     groups: QuerySet[EngagementGroup], *, today: date | None = None
 ) -> QuerySet[EngagementGroup]:
-    """Annotate each group's terms of reference state and latest maturity (a few subqueries).
+    """Annotate each group's terms of reference state and latest maturity (two joins, two
+    subqueries).
 
     ``terms_state`` is a ``TermsState`` value: current (an approved version whose review date
     has not passed), review-overdue (approved, review date passed) or none (never approved).
     """
     today = today or timezone.localdate()
-    approved = TermsOfReference.objects.filter(
-        group=OuterRef("pk"), status=TermsOfReference.Status.APPROVED
-    )
-    draft = TermsOfReference.objects.filter(
-        group=OuterRef("pk"), status=TermsOfReference.Status.DRAFT
-    )
     latest = MaturityAssessment.objects.filter(group=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    # A group has at most one approved version and one draft (database constraints), so each
+    # is one left join rather than a subquery per column.
     return groups.annotate(
-        terms_version=Subquery(approved.values("version")[:1]),
-        terms_pk=Subquery(approved.values("pk")[:1]),
-        terms_approved_on=Subquery(approved.values("approved_on")[:1]),
-        terms_review_due=Subquery(approved.values("review_due")[:1]),
-        terms_draft_version=Subquery(draft.values("version")[:1]),
-        terms_state=_terms_state("terms_review_due", today),
+        approved_terms=FilteredRelation(
+            "terms_of_reference",
+            condition=Q(terms_of_reference__status=TermsOfReference.Status.APPROVED),
+        ),
+        draft_terms=FilteredRelation(
+            "terms_of_reference",
+            condition=Q(terms_of_reference__status=TermsOfReference.Status.DRAFT),
+        ),
+        terms_version=F("approved_terms__version"),
+        terms_approved_on=F("approved_terms__approved_on"),
+        terms_review_due=F("approved_terms__review_due"),
+        terms_draft_version=F("draft_terms__version"),
+        terms_state=_terms_state("approved_terms__review_due", today),
         maturity_total=Subquery(
             latest.annotate(score_total=_maturity_total()).values("score_total")[:1],
             output_field=IntegerField(),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from engage.core.markdown import render_markdown
 from engage.groups.models import (
     ActionStatus,
+    GroupKind,
     GroupStatus,
     ItemStatus,
     MaturityLevel,
@@ -110,3 +113,77 @@ def action_status_tag(action: Any, today: Any = None) -> SafeString:
 def notes_markdown(text: str) -> SafeString:
     """Meeting notes as sanitised HTML, with heading ids kept apart from the page's."""
     return render_markdown(text, id_prefix="notes-")
+
+
+@register.simple_tag
+def register_rows(groups: Iterable[Any]) -> SafeString:
+    """The rows of the groups register, written in Python rather than by the template (a
+    dozen variables, filters and tags per row cost more to resolve than to format here). The
+    markup is what the template wrote; ``format_html`` escapes as the template did."""
+    # The group's address, reversed once: the primary key is the only part that changes.
+    detail = reverse("groups:group_detail", args=[0]).removesuffix("0/")
+    return SafeString("".join(f"\n  {_register_row(group, detail)}\n  " for group in groups))
+
+
+def _register_row(group: Any, detail: str) -> SafeString:
+    terms_state = TermsState(group.terms_state or TermsState.NONE)
+    terms = ""
+    if group.terms_version:
+        review = "was due" if group.terms_state == TermsState.REVIEW_OVERDUE else "by"
+        terms = format_html(
+            '<br><span class="govuk-body-s">Version {}, review {} {}</span>',
+            group.terms_version,
+            review,
+            _short_date(group.terms_review_due),
+        )
+    draft = ""
+    if group.terms_draft_version:
+        draft = format_html(
+            '<br><span class="govuk-body-s">Draft version {} in progress</span>',
+            group.terms_draft_version,
+        )
+    average = group.latest_maturity_average
+    if average is not None:
+        maturity = format_html(
+            '<strong>{}</strong><span class="govuk-visually-hidden"> out of 4</span><br>'
+            '<span class="govuk-body-s">{}</span>',
+            average,
+            _short_date(group.maturity_assessed_on),
+        )
+    else:
+        maturity = "Not assessed"
+    status = GroupStatus(group.status)
+    return format_html(
+        '<tr class="govuk-table__row">\n'
+        '    <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a><br>'
+        '<span class="govuk-body-s govuk-!-margin-0">{}</span></td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">\n'
+        "      {}\n"
+        "      {}\n"
+        "      {}\n"
+        "    </td>\n"
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        "  </tr>",
+        f"{detail}{group.pk}/",
+        group.name,
+        GroupKind(group.kind).label,
+        group.locality.name if group.locality is not None and group.locality.name else "All",
+        group.owner.user.full_name,
+        _tag(terms_state.label, _TERMS_COLOURS[terms_state]),
+        terms,
+        draft,
+        maturity,
+        group.figures.last_12_months_label,
+        group.figures.next_meeting_label,
+        _tag(status.label, _STATUS_COLOURS[status]),
+    )
+
+
+def _short_date(value: Any) -> str:
+    """A date as the template's ``date:"j M Y"`` writes it ("" for none)."""
+    return f"{value:%-d %b %Y}" if value else ""
