@@ -139,7 +139,7 @@ def meeting_figures(group: EngagementGroup) -> MeetingFigures:
     )
 
 
-#: What a row of a group's meetings shows of its activity (``_meeting_row.html``).
+#: What a row of a group's meetings shows of its activity (the ``meeting_rows`` tag).
 MEETING_ROW_FIELDS = (
     "group_id",
     "activity__starts_at",

@@ -7,10 +7,13 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from engage.accounts.permissions import Capability
 from engage.core.markdown import render_markdown
+from engage.engagement.models import Activity
 from engage.groups.models import (
     ActionStatus,
     GroupKind,
@@ -187,3 +190,86 @@ def _register_row(group: Any, detail: str) -> SafeString:
 def _short_date(value: Any) -> str:
     """A date as the template's ``date:"j M Y"`` writes it ("" for none)."""
     return f"{value:%-d %b %Y}" if value else ""
+
+
+_MEETING_STATUS_COLOURS = {
+    Activity.Status.CANCELLED: "govuk-tag--red",
+    Activity.Status.PUBLISHED: "govuk-tag--blue",
+    Activity.Status.HELD: "govuk-tag--green",
+    Activity.Status.EVALUATED: "govuk-tag--green",
+    Activity.Status.CLOSED: "govuk-tag--green",
+}
+
+
+@register.simple_tag(takes_context=True)
+def meeting_rows(
+    context: template.Context, meetings: Iterable[Any], show_attendance: bool = False
+) -> SafeString:
+    """The rows of a group's table of meetings (``selectors.group_meetings``), written in
+    Python rather than by an included template per row; the markup is what that template
+    wrote. With ``show_attendance``, those who plan activities get a link to each held or
+    planned meeting's attendance."""
+    may_take_attendance = show_attendance and getattr(
+        context.get("can"), Capability.ACTIVITY_PROPOSE.value, False
+    )
+    # The addresses, reversed once: the primary key is the only part that changes.
+    meeting_url = reverse("groups:meeting", args=[0]).removesuffix("0/")
+    sessions_url = reverse("groups:meeting_sessions", args=[0]).removesuffix("0/sessions/")
+    attendance_url = reverse("engagement:attendance", args=[0])
+    attendance_stem, attendance_tail = attendance_url.rsplit("/0/", 1)
+    rows = []
+    for meeting in meetings:
+        activity = meeting.activity
+        starts_at = timezone.localtime(activity.starts_at)
+        ends_at = timezone.localtime(activity.ends_at)
+        day = f"{starts_at:%-d %b %Y}"
+        status = activity.status
+        if activity.venue is not None:
+            where = format_html("{}", activity.venue.name)
+        elif activity.online_link:
+            where = SafeString("Online")
+        else:
+            where = SafeString("To be confirmed")
+        attendance = ""
+        if may_take_attendance and status not in (
+            Activity.Status.CANCELLED,
+            Activity.Status.DRAFT,
+        ):
+            attendance = format_html(
+                '<br><a class="govuk-link govuk-body-s" href="{}/{}/{}">Attendance'
+                '<span class="govuk-visually-hidden"> at the meeting of {}</span></a>',
+                attendance_stem,
+                activity.pk,
+                attendance_tail,
+                day,
+            )
+        count = meeting.session_count
+        sessions = f"{count} session{'' if count == 1 else 's'}" if count else "None"
+        rows.append(
+            format_html(
+                '\n<tr class="govuk-table__row">\n'
+                '  <td class="govuk-table__cell"><a class="govuk-link" href="{}{}/">{}'
+                '<span class="govuk-visually-hidden">: agenda, notes and actions of the meeting'
+                '</span></a><br><span class="govuk-body-s">{} to {}</span></td>\n'
+                '  <td class="govuk-table__cell">{}</td>\n'
+                '  <td class="govuk-table__cell"><strong class="govuk-tag {}">{}</strong>\n'
+                "    {}</td>\n"
+                '  <td class="govuk-table__cell"><a class="govuk-link" href="{}{}/sessions/">{}'
+                '<span class="govuk-visually-hidden"> of the meeting of {}</span></a></td>\n'
+                "</tr>\n\n",
+                meeting_url,
+                meeting.pk,
+                day,
+                f"{starts_at:%H:%M}",
+                f"{ends_at:%H:%M}",
+                where,
+                _MEETING_STATUS_COLOURS.get(status, "govuk-tag--grey"),
+                Activity.Status(status).label,
+                attendance,
+                sessions_url,
+                meeting.pk,
+                sessions,
+                day,
+            )
+        )
+    return SafeString("".join(rows))
