@@ -34,9 +34,9 @@ from engage.groups.models import (
     MeetingNotes,
     NotesRevision,
 )
-from engage.market.audience import contact_segments
+from engage.market.audience import Segment, contact_segments
 from engage.market.models import Contact, Locality, ServiceType
-from engage.portal.access import contact_for
+from engage.portal.access import contact_for, segments_for
 
 T = TypeVar("T")
 
@@ -57,13 +57,16 @@ def _with_audience(groups: QuerySet[EngagementGroup]) -> QuerySet[EngagementGrou
     )
 
 
-def groups_for_contact(contact: Contact) -> list[EngagementGroup]:
+def groups_for_contact(
+    contact: Contact, *, segments: frozenset[Segment] | None = None
+) -> list[EngagementGroup]:
     """The groups (not closed nor only proposed) whose audience includes ``contact``.
 
     A fixed number of queries: the groups come with their audience prefetched and are matched
-    in memory against the contact's segments.
+    in memory against the contact's segments (pass ``segments`` when they are known already).
     """
-    segments = contact_segments(contact)
+    if segments is None:
+        segments = contact_segments(contact)
     if not segments:
         return []
     candidates = _with_audience(
@@ -91,7 +94,9 @@ def groups_for_user(user: Any) -> list[EngagementGroup]:
     contact = portal_contact(user)
     if contact is None:
         return []
-    return _remembered(user, "groups", lambda: groups_for_contact(contact))
+    return _remembered(
+        user, "groups", lambda: groups_for_contact(contact, segments=segments_for(contact))
+    )
 
 
 def group_ids_for_user(user: Any) -> set[int] | None:
