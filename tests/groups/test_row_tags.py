@@ -147,3 +147,53 @@ def test_meeting_rows_write_what_the_template_wrote(
     assert "2 sessions" in expected and "1 session<" in expected
     assert ("Attendance<span" in expected) == (show_attendance and may_plan)
     assert tag.render(context) == expected
+
+
+STANDARDS_REFERENCE = Template(
+    """{% for group, compliance in rows %}
+  <tr class="govuk-table__row">
+    <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'groups:group_detail' group.pk %}">{{ group.name }}</a><br><span class="govuk-body-s">{{ group.get_kind_display }}{% if group.locality %}, {{ group.locality.name }}{% endif %}</span></td>
+    <td class="govuk-table__cell"><strong>{{ compliance.met }} of {{ compliance.measured }}</strong>{% if compliance.percent is not None %}<br><span class="govuk-body-s">{{ compliance.percent }}%</span>{% endif %}</td>
+    <td class="govuk-table__cell">
+      {% if compliance.failing %}
+      <ul class="govuk-list govuk-!-margin-bottom-0">
+      {% for result in compliance.failing %}<li><strong>{{ result.title }}:</strong> <span class="govuk-body-s">{{ result.reason }}</span></li>{% endfor %}
+      </ul>
+      {% elif compliance.measured %}Every measured standard is met{% else %}Nothing measured yet{% endif %}
+    </td>
+  </tr>
+  {% endfor %}"""
+)
+
+
+def test_standards_rows_write_what_the_template_wrote(localities: dict[str, Any]) -> None:
+    from engage.groups.standards import Compliance, Outcome, StandardResult
+
+    forum = ForumFactory(name="North <forum> & co", locality=localities["north"])
+    group = GroupFactory(name="Working group")
+    quiet = GroupFactory(name="Quiet group")
+
+    def result(key: str, outcome: Outcome, reason: str = "") -> StandardResult:
+        return StandardResult(key, f"Standard {key} <b>", outcome, reason)
+
+    rows = [
+        (
+            forum,
+            Compliance(
+                forum.pk,
+                (
+                    result("a", Outcome.MET),
+                    result("b", Outcome.NOT_MET, "Met twice < three & 'more'"),
+                    result("c", Outcome.NOT_MET, "No notes"),
+                    result("d", Outcome.NOT_MEASURED),
+                ),
+            ),
+        ),
+        (group, Compliance(group.pk, (result("a", Outcome.MET), result("b", Outcome.MET)))),
+        (quiet, Compliance(quiet.pk, (result("d", Outcome.NOT_MEASURED),))),
+    ]
+    context = Context({"rows": rows})
+    expected = STANDARDS_REFERENCE.render(context)
+    assert "Every measured standard is met" in expected and "Nothing measured yet" in expected
+    assert "&lt;forum&gt;" in expected and "33%" in expected
+    assert Template("{% load groups_tags %}{% standards_rows rows %}").render(context) == expected

@@ -273,3 +273,62 @@ def meeting_rows(
             )
         )
     return SafeString("".join(rows))
+
+
+@register.simple_tag
+def standards_rows(rows: Iterable[tuple[Any, Any]]) -> SafeString:
+    """The rows of the standards page, one per (group, ``standards.Compliance``), written in
+    Python rather than by the template; the markup is what the template wrote."""
+    detail = reverse("groups:group_detail", args=[0]).removesuffix("0/")
+    out = []
+    for group, compliance in rows:
+        kind = GroupKind(group.kind).label
+        where = format_html("{}, {}", kind, group.locality.name) if group.locality else kind
+        percent = compliance.percent
+        score = format_html(
+            "<strong>{} of {}</strong>{}",
+            compliance.met,
+            compliance.measured,
+            format_html('<br><span class="govuk-body-s">{}%</span>', percent)
+            if percent is not None
+            else "",
+        )
+        failing = compliance.failing
+        if failing:
+            items = SafeString(
+                "".join(
+                    format_html(
+                        '<li><strong>{}:</strong> <span class="govuk-body-s">{}</span></li>',
+                        result.title,
+                        result.reason,
+                    )
+                    for result in failing
+                )
+            )
+            standing = format_html(
+                '\n      <ul class="govuk-list govuk-!-margin-bottom-0">\n      {}\n      </ul>\n      ',
+                items,
+            )
+        elif compliance.measured:
+            standing = SafeString("Every measured standard is met")
+        else:
+            standing = SafeString("Nothing measured yet")
+        out.append(
+            format_html(
+                '\n  <tr class="govuk-table__row">\n'
+                '    <td class="govuk-table__cell"><a class="govuk-link" href="{}{}/">{}</a><br>'
+                '<span class="govuk-body-s">{}</span></td>\n'
+                '    <td class="govuk-table__cell">{}</td>\n'
+                '    <td class="govuk-table__cell">\n'
+                "      {}\n"
+                "    </td>\n"
+                "  </tr>\n  ",
+                detail,
+                group.pk,
+                group.name,
+                where,
+                score,
+                standing,
+            )
+        )
+    return SafeString("".join(out))
