@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -135,6 +136,27 @@ def meeting_figures(group: EngagementGroup) -> MeetingFigures:
     return MeetingFigures(
         recorded=bool(getattr(group, "meetings_recorded", False)),
         last_12_months=getattr(group, "meetings_last_12_months", None),
+        next_meeting_on=timezone.localtime(next_at).date() if next_at else None,
+    )
+
+
+def meeting_figures_of(meetings: Iterable[Meeting], *, now: datetime) -> MeetingFigures:
+    """The figures of ``with_meeting_figures`` (the same rule) worked out from a group's
+    meetings already loaded with their activity's start and status (``group_meetings``), for
+    a page that lists them anyway."""
+    since = year_ago(now)
+    held = 0
+    next_at: datetime | None = None
+    for meeting in meetings:
+        starts_at, status = meeting.activity.starts_at, meeting.activity.status
+        if starts_at < now:
+            if starts_at >= since and status in COUNTED_STATUSES:
+                held += 1
+        elif status != Activity.Status.CANCELLED and (next_at is None or starts_at < next_at):
+            next_at = starts_at
+    return MeetingFigures(
+        recorded=True,
+        last_12_months=held,
         next_meeting_on=timezone.localtime(next_at).date() if next_at else None,
     )
 
@@ -318,8 +340,12 @@ def groups_visible_to(user: Any) -> QuerySet[EngagementGroup]:
     return EngagementGroup.objects.all()
 
 
-def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
-    """One group, with everything its page shows loaded; 404 when it is not one ``user`` sees."""
+def get_group_for_user(user: Any, pk: int, *, with_meetings: bool = True) -> EngagementGroup:
+    """One group, with everything its page shows loaded; 404 when it is not one ``user`` sees.
+
+    ``with_meetings=False`` leaves out the meeting figures (``with_meeting_figures``), for a
+    page that works them out from the meetings it loads anyway (``meeting_figures_of``).
+    """
     groups = (
         groups_visible_to(user)
         .select_related("locality", "owner__user", "owner__team", "association", "created_by")
@@ -331,7 +357,10 @@ def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
             "audience_localities",
         )
     )
-    group = with_meeting_figures(with_register_figures(groups)).filter(pk=pk).first()
+    groups = with_register_figures(groups)
+    if with_meetings:
+        groups = with_meeting_figures(groups)
+    group = groups.filter(pk=pk).first()
     if group is None:
         raise Http404("No such group")
     return group
