@@ -319,11 +319,13 @@ def revisions(notes: MeetingNotes) -> QuerySet[NotesRevision]:
 
 
 def published_notes_for(user: Any, *, limit: int = 5) -> list[MeetingNotes]:
-    """The latest published notes of meetings of the provider user's groups."""
+    """The latest published notes of meetings of the provider user's groups, with only what
+    the portal home shows of them (their meeting's group name and start)."""
     group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         MeetingNotes.objects.filter(meeting__group_id__in=group_ids, published_at__isnull=False)
         .select_related("meeting__group", "meeting__activity")
+        .only("meeting__group__name", "meeting__activity__starts_at")
         .order_by("-meeting__activity__starts_at")[:limit]
     )
 
@@ -393,7 +395,8 @@ def may_update_action(user: Any, action: Action) -> bool:
 
 
 def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
-    """Open actions of published meetings of the provider user's groups (the portal's view)."""
+    """Open actions of published meetings of the provider user's groups (the portal's view),
+    with only what the portal home shows of them."""
     group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         Action.objects.filter(
@@ -401,6 +404,14 @@ def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
             meeting__notes__published_at__isnull=False,
             status__in=OPEN_ACTION_STATUSES,
         )
-        .select_related("owner__user", "meeting__group", "meeting__activity")
+        .select_related("owner__user", "meeting__group")
+        .only(
+            "title",
+            "status",
+            "due_on",
+            "owner_name",
+            "owner__user__full_name",
+            "meeting__group__name",
+        )
         .order_by("due_on", "pk")[:limit]
     )
