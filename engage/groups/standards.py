@@ -196,7 +196,8 @@ def _trend_figures() -> QuerySet[Meeting, dict[str, Any]]:
     clone (the queryset itself is never evaluated)."""
     from engage.feedback.selectors import POINT_FIELDS, held_meetings
 
-    return held_meetings().values("group_id", *POINT_FIELDS)
+    rows: QuerySet[Meeting, dict[str, Any]] = held_meetings().values("group_id", *POINT_FIELDS)
+    return rows
 
 
 def jadedness_by_group(group_ids: Iterable[int]) -> dict[int, str]:

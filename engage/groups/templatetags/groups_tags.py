@@ -154,7 +154,7 @@ def _register_row(group: Any, detail: str) -> SafeString:
             _short_date(group.maturity_assessed_on),
         )
     else:
-        maturity = "Not assessed"
+        maturity = SafeString("Not assessed")
     status = GroupStatus(group.status)
     return format_html(
         '<tr class="govuk-table__row">\n'
