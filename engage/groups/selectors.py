@@ -245,19 +245,25 @@ def _terms_state(review_due: str, today: date) -> Case:
     )
 
 
+def _approved_terms() -> FilteredRelation:
+    """The group's approved version of its terms of reference (at most one, by constraint), as
+    a join."""
+    return FilteredRelation(
+        "terms_of_reference",
+        condition=Q(terms_of_reference__status=TermsOfReference.Status.APPROVED),
+    )
+
+
 def register_totals(*, today: date | None = None) -> dict[str, int]:
     """The register's headline counts of open groups: all, without approved terms, and with a
     review overdue (one query of one column; the same terms state as
     ``with_register_figures``)."""
     today = today or timezone.localdate()
-    approved = TermsOfReference.objects.filter(
-        group=OuterRef("pk"), status=TermsOfReference.Status.APPROVED
-    )
     states = Counter(
         EngagementGroup.objects.exclude(status=GroupStatus.CLOSED)
         .annotate(
-            terms_review_due=Subquery(approved.values("review_due")[:1]),
-            terms_state=_terms_state("terms_review_due", today),
+            approved_terms=_approved_terms(),
+            terms_state=_terms_state("approved_terms__review_due", today),
         )
         .values_list("terms_state", flat=True)
     )
@@ -282,10 +288,7 @@ def with_register_figures(
     # A group has at most one approved version and one draft (database constraints), so each
     # is one left join rather than a subquery per column.
     return groups.annotate(
-        approved_terms=FilteredRelation(
-            "terms_of_reference",
-            condition=Q(terms_of_reference__status=TermsOfReference.Status.APPROVED),
-        ),
+        approved_terms=_approved_terms(),
         draft_terms=FilteredRelation(
             "terms_of_reference",
             condition=Q(terms_of_reference__status=TermsOfReference.Status.DRAFT),
