@@ -13,7 +13,7 @@ from engage.core.listing import pk_path
 from engage.engagement import selectors
 from engage.engagement.models import Activity
 from engage.engagement.templatetags.engagement_tags import status_tag_of
-from engage.portal.access import contact_for
+from engage.portal.access import contact_for, segments_for
 
 PANEL_SIZE = 8
 
@@ -93,7 +93,9 @@ def portal_upcoming_events(user: Any, provider: Any) -> dict[str, Any] | None:
     if contact is None:
         return None
     places = selectors.places_of(contact)
-    events = selectors.events_for_contact_queryset(contact, places=places)
+    events = selectors.events_for_contact_queryset(
+        contact, places=places, segments=segments_for(contact)
+    )
     # The first few and how many there are in all, in one query.
     shown = list(events.annotate(total=Window(Count("pk")))[:PORTAL_EVENTS_SHOWN])
     if not shown:

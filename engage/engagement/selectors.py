@@ -595,11 +595,17 @@ def events_for_contact(
 
 
 def events_for_contact_queryset(
-    contact: Contact, *, upcoming_only: bool = True, places: dict[int, str] | None = None
+    contact: Contact,
+    *,
+    upcoming_only: bool = True,
+    places: dict[int, str] | None = None,
+    segments: frozenset[Segment] | None = None,
 ) -> QuerySet[Activity]:
     """``events_for_contact`` as a queryset (soonest first, venue joined): the audience is
-    matched against the contact's segments in SQL, so it can be counted and sliced."""
-    segments = contact_segments(contact)
+    matched against the contact's segments in SQL, so it can be counted and sliced. Pass
+    ``segments`` (``contact_segments``) when the caller has them already."""
+    if segments is None:
+        segments = contact_segments(contact)
     registered_ids = set(places_of(contact) if places is None else places)
     queryset = Activity.objects.filter(
         status__in=PUBLIC_STATUSES, kind__in=_gathering_kinds()

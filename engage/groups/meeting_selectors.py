@@ -34,9 +34,9 @@ from engage.groups.models import (
     MeetingNotes,
     NotesRevision,
 )
-from engage.market.audience import contact_segments
+from engage.market.audience import Segment, contact_segments
 from engage.market.models import Contact, Locality, ServiceType
-from engage.portal.access import contact_for
+from engage.portal.access import contact_for, segments_for
 
 T = TypeVar("T")
 
@@ -57,13 +57,16 @@ def _with_audience(groups: QuerySet[EngagementGroup]) -> QuerySet[EngagementGrou
     )
 
 
-def groups_for_contact(contact: Contact) -> list[EngagementGroup]:
+def groups_for_contact(
+    contact: Contact, *, segments: frozenset[Segment] | None = None
+) -> list[EngagementGroup]:
     """The groups (not closed nor only proposed) whose audience includes ``contact``.
 
     A fixed number of queries: the groups come with their audience prefetched and are matched
-    in memory against the contact's segments.
+    in memory against the contact's segments (pass ``segments`` when they are known already).
     """
-    segments = contact_segments(contact)
+    if segments is None:
+        segments = contact_segments(contact)
     if not segments:
         return []
     candidates = _with_audience(
@@ -91,7 +94,9 @@ def groups_for_user(user: Any) -> list[EngagementGroup]:
     contact = portal_contact(user)
     if contact is None:
         return []
-    return _remembered(user, "groups", lambda: groups_for_contact(contact))
+    return _remembered(
+        user, "groups", lambda: groups_for_contact(contact, segments=segments_for(contact))
+    )
 
 
 def group_ids_for_user(user: Any) -> set[int] | None:
@@ -314,11 +319,13 @@ def revisions(notes: MeetingNotes) -> QuerySet[NotesRevision]:
 
 
 def published_notes_for(user: Any, *, limit: int = 5) -> list[MeetingNotes]:
-    """The latest published notes of meetings of the provider user's groups."""
+    """The latest published notes of meetings of the provider user's groups, with only what
+    the portal home shows of them (their meeting's group name and start)."""
     group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         MeetingNotes.objects.filter(meeting__group_id__in=group_ids, published_at__isnull=False)
         .select_related("meeting__group", "meeting__activity")
+        .only("meeting__group__name", "meeting__activity__starts_at")
         .order_by("-meeting__activity__starts_at")[:limit]
     )
 
@@ -388,7 +395,8 @@ def may_update_action(user: Any, action: Action) -> bool:
 
 
 def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
-    """Open actions of published meetings of the provider user's groups (the portal's view)."""
+    """Open actions of published meetings of the provider user's groups (the portal's view),
+    with only what the portal home shows of them."""
     group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         Action.objects.filter(
@@ -396,6 +404,14 @@ def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
             meeting__notes__published_at__isnull=False,
             status__in=OPEN_ACTION_STATUSES,
         )
-        .select_related("owner__user", "meeting__group", "meeting__activity")
+        .select_related("owner__user", "meeting__group")
+        .only(
+            "title",
+            "status",
+            "due_on",
+            "owner_name",
+            "owner__user__full_name",
+            "meeting__group__name",
+        )
         .order_by("due_on", "pk")[:limit]
     )

@@ -56,6 +56,7 @@ def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
             proposer_contact=contact, group_id__in=[g.pk for g in groups]
         )
         .select_related("group")
+        .only("title", "status", "group__name")
         .order_by("-created_at", "pk")[:3]
     )
     return {"groups": groups[:PANEL_SIZE], "more": len(groups) > PANEL_SIZE, "mine": mine}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -16,6 +17,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -138,7 +140,28 @@ def meeting_figures(group: EngagementGroup) -> MeetingFigures:
     )
 
 
-#: What a row of a group's meetings shows of its activity (``_meeting_row.html``).
+def meeting_figures_of(meetings: Iterable[Meeting], *, now: datetime) -> MeetingFigures:
+    """The figures of ``with_meeting_figures`` (the same rule) worked out from a group's
+    meetings already loaded with their activity's start and status (``group_meetings``), for
+    a page that lists them anyway."""
+    since = year_ago(now)
+    held = 0
+    next_at: datetime | None = None
+    for meeting in meetings:
+        starts_at, status = meeting.activity.starts_at, meeting.activity.status
+        if starts_at < now:
+            if starts_at >= since and status in COUNTED_STATUSES:
+                held += 1
+        elif status != Activity.Status.CANCELLED and (next_at is None or starts_at < next_at):
+            next_at = starts_at
+    return MeetingFigures(
+        recorded=True,
+        last_12_months=held,
+        next_meeting_on=timezone.localtime(next_at).date() if next_at else None,
+    )
+
+
+#: What a row of a group's meetings shows of its activity (the ``meeting_rows`` tag).
 MEETING_ROW_FIELDS = (
     "group_id",
     "activity__starts_at",
@@ -222,19 +245,25 @@ def _terms_state(review_due: str, today: date) -> Case:
     )
 
 
+def _approved_terms() -> FilteredRelation:
+    """The group's approved version of its terms of reference (at most one, by constraint), as
+    a join."""
+    return FilteredRelation(
+        "terms_of_reference",
+        condition=Q(terms_of_reference__status=TermsOfReference.Status.APPROVED),
+    )
+
+
 def register_totals(*, today: date | None = None) -> dict[str, int]:
     """The register's headline counts of open groups: all, without approved terms, and with a
     review overdue (one query of one column; the same terms state as
     ``with_register_figures``)."""
     today = today or timezone.localdate()
-    approved = TermsOfReference.objects.filter(
-        group=OuterRef("pk"), status=TermsOfReference.Status.APPROVED
-    )
     states = Counter(
         EngagementGroup.objects.exclude(status=GroupStatus.CLOSED)
         .annotate(
-            terms_review_due=Subquery(approved.values("review_due")[:1]),
-            terms_state=_terms_state("terms_review_due", today),
+            approved_terms=_approved_terms(),
+            terms_state=_terms_state("approved_terms__review_due", today),
         )
         .values_list("terms_state", flat=True)
     )
@@ -248,26 +277,27 @@ def register_totals(*, today: date | None = None) -> dict[str, int]:
 def with_register_figures(
     groups: QuerySet[EngagementGroup], *, today: date | None = None
 ) -> QuerySet[EngagementGroup]:
-    """Annotate each group's terms of reference state and latest maturity (a few subqueries).
+    """Annotate each group's terms of reference state and latest maturity (two joins, two
+    subqueries).
 
     ``terms_state`` is a ``TermsState`` value: current (an approved version whose review date
     has not passed), review-overdue (approved, review date passed) or none (never approved).
     """
     today = today or timezone.localdate()
-    approved = TermsOfReference.objects.filter(
-        group=OuterRef("pk"), status=TermsOfReference.Status.APPROVED
-    )
-    draft = TermsOfReference.objects.filter(
-        group=OuterRef("pk"), status=TermsOfReference.Status.DRAFT
-    )
     latest = MaturityAssessment.objects.filter(group=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    # A group has at most one approved version and one draft (database constraints), so each
+    # is one left join rather than a subquery per column.
     return groups.annotate(
-        terms_version=Subquery(approved.values("version")[:1]),
-        terms_pk=Subquery(approved.values("pk")[:1]),
-        terms_approved_on=Subquery(approved.values("approved_on")[:1]),
-        terms_review_due=Subquery(approved.values("review_due")[:1]),
-        terms_draft_version=Subquery(draft.values("version")[:1]),
-        terms_state=_terms_state("terms_review_due", today),
+        approved_terms=_approved_terms(),
+        draft_terms=FilteredRelation(
+            "terms_of_reference",
+            condition=Q(terms_of_reference__status=TermsOfReference.Status.DRAFT),
+        ),
+        terms_version=F("approved_terms__version"),
+        terms_approved_on=F("approved_terms__approved_on"),
+        terms_review_due=F("approved_terms__review_due"),
+        terms_draft_version=F("draft_terms__version"),
+        terms_state=_terms_state("approved_terms__review_due", today),
         maturity_total=Subquery(
             latest.annotate(score_total=_maturity_total()).values("score_total")[:1],
             output_field=IntegerField(),
@@ -313,8 +343,12 @@ def groups_visible_to(user: Any) -> QuerySet[EngagementGroup]:
     return EngagementGroup.objects.all()
 
 
-def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
-    """One group, with everything its page shows loaded; 404 when it is not one ``user`` sees."""
+def get_group_for_user(user: Any, pk: int, *, with_meetings: bool = True) -> EngagementGroup:
+    """One group, with everything its page shows loaded; 404 when it is not one ``user`` sees.
+
+    ``with_meetings=False`` leaves out the meeting figures (``with_meeting_figures``), for a
+    page that works them out from the meetings it loads anyway (``meeting_figures_of``).
+    """
     groups = (
         groups_visible_to(user)
         .select_related("locality", "owner__user", "owner__team", "association", "created_by")
@@ -326,7 +360,10 @@ def get_group_for_user(user: Any, pk: int) -> EngagementGroup:
             "audience_localities",
         )
     )
-    group = with_meeting_figures(with_register_figures(groups)).filter(pk=pk).first()
+    groups = with_register_figures(groups)
+    if with_meetings:
+        groups = with_meeting_figures(groups)
+    group = groups.filter(pk=pk).first()
     if group is None:
         raise Http404("No such group")
     return group

@@ -223,7 +223,7 @@ def _group_create_details(
 
 @capability_required(Capability.GROUPS_VIEW)
 def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    group = selectors.get_group_for_user(request.user, pk)
+    group = selectors.get_group_for_user(request.user, pk, with_meetings=False)
     trend = selectors.maturity_trend(group)
     now = timezone.now()
     meetings = list(selectors.group_meetings(group))
@@ -232,7 +232,7 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "groups/group_detail.html",
         {
             "group": group,
-            "meetings": meeting_figures(group),
+            "meetings": selectors.meeting_figures_of(meetings, now=now),
             "upcoming": sorted(
                 (m for m in meetings if m.activity.starts_at >= now),
                 key=lambda m: m.activity.starts_at,

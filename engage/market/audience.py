@@ -165,13 +165,19 @@ def contact_segments(contact: Contact) -> frozenset[Segment]:
     """
     from engage.market.models import Service
 
-    services = contact.services.filter(status=Service.Status.ACTIVE)
-    if not services.exists():
-        services = Service.objects.filter(
-            provider_id=contact.provider_id, status=Service.Status.ACTIVE
+    fields = ("locality__slug", "service_types__slug")
+    # At least one row per service (the service types are an outer join): no rows, no services.
+    rows = list(
+        contact.services.filter(status=Service.Status.ACTIVE).values_list(*fields).order_by()
+    )
+    if not rows:
+        rows = list(
+            Service.objects.filter(provider_id=contact.provider_id, status=Service.Status.ACTIVE)
+            .values_list(*fields)
+            .order_by()
         )
     tier_one = bool(contact.provider.is_tier_one)
-    cells = set()
-    for locality_slug, type_slug in services.values_list("locality__slug", "service_types__slug"):
-        cells.add(Segment(type_slug or "", contact.level, locality_slug or "", tier_one))
-    return frozenset(cells)
+    return frozenset(
+        Segment(type_slug or "", contact.level, locality_slug or "", tier_one)
+        for locality_slug, type_slug in rows
+    )

@@ -14,22 +14,30 @@ from typing import Any
 from django.http import Http404
 
 from engage.accounts.models import Role
+from engage.market.audience import Segment, contact_segments
 from engage.market.models import Contact, Provider
 
 #: Contacts already looked up by ``contact_for`` while a page only reads (``reading()``).
 _read_only_contacts: ContextVar[dict[int, Contact | None] | None] = ContextVar(
     "portal_read_only_contacts", default=None
 )
+#: Segments already worked out by ``segments_for`` while a page only reads, by contact id.
+_read_only_segments: ContextVar[dict[int, frozenset[Segment]] | None] = ContextVar(
+    "portal_read_only_segments", default=None
+)
 
 
 @contextmanager
 def reading() -> Iterator[None]:
-    """Within this block ``contact_for`` looks each user up once: for a page that only reads,
-    such as the portal home, whose panels from several apps each ask for the contact."""
+    """Within this block ``contact_for`` looks each user up once, and ``segments_for`` works
+    out each contact's segments once: for a page that only reads, such as the portal home,
+    whose panels from several apps each ask for the contact and what it is meant for."""
     token = _read_only_contacts.set({})
+    segments_token = _read_only_segments.set({})
     try:
         yield
     finally:
+        _read_only_segments.reset(segments_token)
         _read_only_contacts.reset(token)
 
 
@@ -50,6 +58,16 @@ def contact_for(user: Any) -> Contact | None:
     if known is not None:
         known[user.pk] = contact
     return contact
+
+
+def segments_for(contact: Contact) -> frozenset[Segment]:
+    """``contact_segments(contact)``, worked out once per contact within ``reading()``."""
+    known = _read_only_segments.get()
+    if known is None:
+        return contact_segments(contact)
+    if contact.pk not in known:
+        known[contact.pk] = contact_segments(contact)
+    return known[contact.pk]
 
 
 def provider_for(user: Any) -> Provider | None:

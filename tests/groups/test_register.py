@@ -170,3 +170,27 @@ def test_register_counts_open_groups_whose_review_is_overdue(client_for, pem) ->
     closed.save()
     totals = client_for(pem).get("/groups/").context["totals"]
     assert totals == {"groups": 1, "without_terms": 0, "overdue": 1}
+
+
+@pytest.mark.parametrize(
+    "meetings",
+    [
+        [],
+        [(-400, "held"), (-364, "held"), (-30, "cancelled"), (-10, "draft"), (-5, "evaluated")],
+        [(-1, "closed"), (2, "cancelled"), (3, "draft"), (40, "published"), (9, "approved")],
+        [(5, "cancelled")],
+    ],
+)
+def test_meeting_figures_of_loaded_meetings_follow_the_register_rule(meetings) -> None:
+    """The group page works the figures out from the meetings it lists: the same figures as
+    the register's annotations."""
+    from engage.groups.models import EngagementGroup
+    from engage.groups.selectors import group_meetings, meeting_figures_of, with_meeting_figures
+    from tests.groups.factories import meeting_of
+
+    group = GroupFactory()
+    for days, status in meetings:
+        meeting_of(group, days_from_now=days, status=status)
+    now = timezone.now()
+    annotated = with_meeting_figures(EngagementGroup.objects.filter(pk=group.pk), now=now).get()
+    assert meeting_figures_of(group_meetings(group), now=now) == meeting_figures(annotated)

@@ -46,10 +46,10 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "enquiries:overview": ("pem", 5),
     "enquiries:categories": ("pem", 3),
     "enquiries:log": ("officer", 2),
-    # Session, user, contact, and a fixed few per panel (who to contact, enquiries, events;
-    # forward plans and meetings: the contact's segments, the groups meant for them, three lists;
-    # evaluations to give and you said, we did: three more).
-    "portal:home": ("provider", 23),
+    # Session, user, contact, the contact's segments (once, for events and groups), and a fixed
+    # few per panel (who to contact, enquiries, events; forward plans and meetings: the groups
+    # meant for them, three lists; evaluations to give and you said, we did: three more).
+    "portal:home": ("provider", 20),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),

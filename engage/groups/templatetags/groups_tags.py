@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from engage.accounts.permissions import Capability
 from engage.core.markdown import render_markdown
+from engage.engagement.models import Activity
 from engage.groups.models import (
     ActionStatus,
+    GroupKind,
     GroupStatus,
     ItemStatus,
     MaturityLevel,
@@ -110,3 +116,219 @@ def action_status_tag(action: Any, today: Any = None) -> SafeString:
 def notes_markdown(text: str) -> SafeString:
     """Meeting notes as sanitised HTML, with heading ids kept apart from the page's."""
     return render_markdown(text, id_prefix="notes-")
+
+
+@register.simple_tag
+def register_rows(groups: Iterable[Any]) -> SafeString:
+    """The rows of the groups register, written in Python rather than by the template (a
+    dozen variables, filters and tags per row cost more to resolve than to format here). The
+    markup is what the template wrote; ``format_html`` escapes as the template did."""
+    # The group's address, reversed once: the primary key is the only part that changes.
+    detail = reverse("groups:group_detail", args=[0]).removesuffix("0/")
+    return SafeString("".join(f"\n  {_register_row(group, detail)}\n  " for group in groups))
+
+
+def _register_row(group: Any, detail: str) -> SafeString:
+    terms_state = TermsState(group.terms_state or TermsState.NONE)
+    terms = ""
+    if group.terms_version:
+        review = "was due" if group.terms_state == TermsState.REVIEW_OVERDUE else "by"
+        terms = format_html(
+            '<br><span class="govuk-body-s">Version {}, review {} {}</span>',
+            group.terms_version,
+            review,
+            _short_date(group.terms_review_due),
+        )
+    draft = ""
+    if group.terms_draft_version:
+        draft = format_html(
+            '<br><span class="govuk-body-s">Draft version {} in progress</span>',
+            group.terms_draft_version,
+        )
+    average = group.latest_maturity_average
+    if average is not None:
+        maturity = format_html(
+            '<strong>{}</strong><span class="govuk-visually-hidden"> out of 4</span><br>'
+            '<span class="govuk-body-s">{}</span>',
+            average,
+            _short_date(group.maturity_assessed_on),
+        )
+    else:
+        maturity = SafeString("Not assessed")
+    status = GroupStatus(group.status)
+    return format_html(
+        '<tr class="govuk-table__row">\n'
+        '    <td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a><br>'
+        '<span class="govuk-body-s govuk-!-margin-0">{}</span></td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">\n'
+        "      {}\n"
+        "      {}\n"
+        "      {}\n"
+        "    </td>\n"
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        '    <td class="govuk-table__cell">{}</td>\n'
+        "  </tr>",
+        f"{detail}{group.pk}/",
+        group.name,
+        GroupKind(group.kind).label,
+        group.locality.name if group.locality is not None and group.locality.name else "All",
+        group.owner.user.full_name,
+        _tag(terms_state.label, _TERMS_COLOURS[terms_state]),
+        terms,
+        draft,
+        maturity,
+        group.figures.last_12_months_label,
+        group.figures.next_meeting_label,
+        _tag(status.label, _STATUS_COLOURS[status]),
+    )
+
+
+def _short_date(value: Any) -> str:
+    """A date as the template's ``date:"j M Y"`` writes it ("" for none)."""
+    return f"{value:%-d %b %Y}" if value else ""
+
+
+_MEETING_STATUS_COLOURS = {
+    Activity.Status.CANCELLED: "govuk-tag--red",
+    Activity.Status.PUBLISHED: "govuk-tag--blue",
+    Activity.Status.HELD: "govuk-tag--green",
+    Activity.Status.EVALUATED: "govuk-tag--green",
+    Activity.Status.CLOSED: "govuk-tag--green",
+}
+
+
+@register.simple_tag(takes_context=True)
+def meeting_rows(
+    context: template.Context, meetings: Iterable[Any], show_attendance: bool = False
+) -> SafeString:
+    """The rows of a group's table of meetings (``selectors.group_meetings``), written in
+    Python rather than by an included template per row; the markup is what that template
+    wrote. With ``show_attendance``, those who plan activities get a link to each held or
+    planned meeting's attendance."""
+    may_take_attendance = show_attendance and getattr(
+        context.get("can"), Capability.ACTIVITY_PROPOSE.value, False
+    )
+    # The addresses, reversed once: the primary key is the only part that changes.
+    meeting_url = reverse("groups:meeting", args=[0]).removesuffix("0/")
+    sessions_url = reverse("groups:meeting_sessions", args=[0]).removesuffix("0/sessions/")
+    attendance_url = reverse("engagement:attendance", args=[0])
+    attendance_stem, attendance_tail = attendance_url.rsplit("/0/", 1)
+    rows = []
+    for meeting in meetings:
+        activity = meeting.activity
+        starts_at = timezone.localtime(activity.starts_at)
+        ends_at = timezone.localtime(activity.ends_at)
+        day = f"{starts_at:%-d %b %Y}"
+        status = activity.status
+        if activity.venue is not None:
+            where = format_html("{}", activity.venue.name)
+        elif activity.online_link:
+            where = SafeString("Online")
+        else:
+            where = SafeString("To be confirmed")
+        attendance = ""
+        if may_take_attendance and status not in (
+            Activity.Status.CANCELLED,
+            Activity.Status.DRAFT,
+        ):
+            attendance = format_html(
+                '<br><a class="govuk-link govuk-body-s" href="{}/{}/{}">Attendance'
+                '<span class="govuk-visually-hidden"> at the meeting of {}</span></a>',
+                attendance_stem,
+                activity.pk,
+                attendance_tail,
+                day,
+            )
+        count = meeting.session_count
+        sessions = f"{count} session{'' if count == 1 else 's'}" if count else "None"
+        rows.append(
+            format_html(
+                '\n<tr class="govuk-table__row">\n'
+                '  <td class="govuk-table__cell"><a class="govuk-link" href="{}{}/">{}'
+                '<span class="govuk-visually-hidden">: agenda, notes and actions of the meeting'
+                '</span></a><br><span class="govuk-body-s">{} to {}</span></td>\n'
+                '  <td class="govuk-table__cell">{}</td>\n'
+                '  <td class="govuk-table__cell"><strong class="govuk-tag {}">{}</strong>\n'
+                "    {}</td>\n"
+                '  <td class="govuk-table__cell"><a class="govuk-link" href="{}{}/sessions/">{}'
+                '<span class="govuk-visually-hidden"> of the meeting of {}</span></a></td>\n'
+                "</tr>\n\n",
+                meeting_url,
+                meeting.pk,
+                day,
+                f"{starts_at:%H:%M}",
+                f"{ends_at:%H:%M}",
+                where,
+                _MEETING_STATUS_COLOURS.get(status, "govuk-tag--grey"),
+                Activity.Status(status).label,
+                attendance,
+                sessions_url,
+                meeting.pk,
+                sessions,
+                day,
+            )
+        )
+    return SafeString("".join(rows))
+
+
+@register.simple_tag
+def standards_rows(rows: Iterable[tuple[Any, Any]]) -> SafeString:
+    """The rows of the standards page, one per (group, ``standards.Compliance``), written in
+    Python rather than by the template; the markup is what the template wrote."""
+    detail = reverse("groups:group_detail", args=[0]).removesuffix("0/")
+    out = []
+    for group, compliance in rows:
+        kind = GroupKind(group.kind).label
+        where = format_html("{}, {}", kind, group.locality.name) if group.locality else kind
+        percent = compliance.percent
+        score = format_html(
+            "<strong>{} of {}</strong>{}",
+            compliance.met,
+            compliance.measured,
+            format_html('<br><span class="govuk-body-s">{}%</span>', percent)
+            if percent is not None
+            else "",
+        )
+        failing = compliance.failing
+        if failing:
+            items = SafeString(
+                "".join(
+                    format_html(
+                        '<li><strong>{}:</strong> <span class="govuk-body-s">{}</span></li>',
+                        result.title,
+                        result.reason,
+                    )
+                    for result in failing
+                )
+            )
+            standing = format_html(
+                '\n      <ul class="govuk-list govuk-!-margin-bottom-0">\n      {}\n      </ul>\n      ',
+                items,
+            )
+        elif compliance.measured:
+            standing = SafeString("Every measured standard is met")
+        else:
+            standing = SafeString("Nothing measured yet")
+        out.append(
+            format_html(
+                '\n  <tr class="govuk-table__row">\n'
+                '    <td class="govuk-table__cell"><a class="govuk-link" href="{}{}/">{}</a><br>'
+                '<span class="govuk-body-s">{}</span></td>\n'
+                '    <td class="govuk-table__cell">{}</td>\n'
+                '    <td class="govuk-table__cell">\n'
+                "      {}\n"
+                "    </td>\n"
+                "  </tr>\n  ",
+                detail,
+                group.pk,
+                group.name,
+                where,
+                score,
+                standing,
+            )
+        )
+    return SafeString("".join(out))
