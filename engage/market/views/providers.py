@@ -71,12 +71,14 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | Streaming
             columns=PROVIDER_EXPORT,
             rows=queryset.iterator(chunk_size=2000),
         )
+    page = paginate(request, selectors.provider_rows(queryset))
+    page.object_list = selectors.with_current_associations(list(page.object_list))
     return render(
         request,
         "market/provider_list.html",
         {
             "form": form,
-            "page": paginate(request, queryset),
+            "page": page,
             "sort": sort,
             "bulk_actions": BULK_ACTIONS,
             "crumbs": ["Market"],
