@@ -26,6 +26,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -494,17 +495,21 @@ def _team(topic: str, team: Team, note: str = "") -> ContactRoute:
     )
 
 
-def main_locality_id(provider: Provider) -> int | None:
-    """The locality where the provider has most active services (ties: by name)."""
-    row = (
+def _main_localities(provider: Provider) -> QuerySet[Service, dict[str, Any]]:
+    """The localities of the provider's active services, most services first (ties: by name)."""
+    return (
         Service.objects.filter(
             provider=provider, status=Service.Status.ACTIVE, locality__isnull=False
         )
         .values("locality_id", "locality__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "locality__name")
-        .first()
     )
+
+
+def main_locality_id(provider: Provider) -> int | None:
+    """The locality where the provider has most active services (ties: by name)."""
+    row = _main_localities(provider).first()
     return row["locality_id"] if row else None
 
 
@@ -523,32 +528,40 @@ def who_to_contact(provider: Provider) -> list[ContactRoute]:
         c.slug: c for c in EnquiryCategory.objects.filter(is_active=True).select_related("team")
     }
     routes: list[ContactRoute] = []
-    manager = (
-        Officer.objects.select_related("user", "team")
-        .filter(pk=provider.contract_manager_id, user__is_active=True)
-        .first()
-        if provider.contract_manager_id
-        else None
-    )
     contract_category = next(
         (c for c in categories.values() if c.route == Route.CONTRACT_MANAGER), None
     )
+    quality = categories.get("quality")
+    # The named people in one query: the contract manager, the quality team's officers of
+    # the provider's main locality, and the engagement managers (by name, as each is chosen).
+    wanted = Q(user__role=Role.PEM)
+    if provider.contract_manager_id:
+        wanted |= Q(pk=provider.contract_manager_id)
+    if quality is not None:
+        wanted |= Q(team=quality.team, locality_id=F("main_locality_id"))
+    people = list(
+        Officer.objects.select_related("user", "team")
+        .annotate(main_locality_id=Subquery(_main_localities(provider).values("locality_id")[:1]))
+        .filter(wanted, user__is_active=True)
+        .order_by("user__full_name", "pk")
+    )
+    manager = next((o for o in people if o.pk == provider.contract_manager_id), None)
     if manager is not None:
         routes.append(_person("Contract manager", manager, "Contracts, terms and payments."))
     elif contract_category is not None:
         routes.append(
             _team("Contract manager", contract_category.team, "No named contract manager yet.")
         )
-    quality = categories.get("quality")
     if quality is not None:
-        locality_id = main_locality_id(provider)
-        lead = (
-            Officer.objects.select_related("user", "team")
-            .filter(team=quality.team, locality_id=locality_id, user__is_active=True)
-            .order_by("user__full_name")
-            .first()
-            if locality_id is not None
-            else None
+        lead = next(
+            (
+                o
+                for o in people
+                if o.team_id == quality.team_id
+                and o.locality_id is not None
+                and o.locality_id == o.main_locality_id  # type: ignore[attr-defined]
+            ),
+            None,
         )
         if lead is not None:
             routes.append(_person("Quality lead", lead, "Quality of care and improvement."))
@@ -569,12 +582,7 @@ def who_to_contact(provider: Provider) -> list[ContactRoute]:
             note=settings.SAFEGUARDING_URGENT_ROUTE,
         )
     )
-    pem = (
-        Officer.objects.select_related("user", "team")
-        .filter(user__role=Role.PEM, user__is_active=True)
-        .order_by("user__full_name", "pk")
-        .first()
-    )
+    pem = next((o for o in people if o.user.role == Role.PEM), None)
     if pem is not None:
         routes.append(_person("Engagement manager", pem, "Events, forums and anything else."))
     return routes

@@ -12,12 +12,16 @@ from django.utils import timezone
 
 from engage.market import selectors
 from engage.market.filters import ContactFilterForm, ProviderFilterForm, ProviderFilters
+from engage.market.models import Level
 from tests.council.factories import OfficerFactory
 from tests.market.factories import (
     AssociationFactory,
+    ContactFactory,
     LocalityFactory,
     MembershipFactory,
     ProviderFactory,
+    ServiceFactory,
+    ServiceTypeFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +141,62 @@ def test_provider_rows_read_as_the_template_loop_did(
     assert rendered == reference
     assert "&lt;b&gt;Odd&lt;/b&gt; &amp; &#x27;quoted&#x27; &quot;name&quot;" in rendered
     assert ">A&amp;B<" in rendered and "Ended" not in rendered
+
+
+SERVICE_ROWS = Template(
+    """{% for service in services %}
+  <tr class="govuk-table__row">
+    <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'market:service_detail' service.pk %}">{{ service.name }}</a>{% if not service.is_active %} <strong class="govuk-tag govuk-tag--grey engage-tag--inline">Deregistered</strong>{% endif %}<br><span class="govuk-body-s engage-secondary">{{ service.postcode }}</span></td>
+    <td class="govuk-table__cell">{% for type in service.type_list %}{{ type.name }}{% if not forloop.last %}, {% endif %}{% endfor %}</td>
+    <td class="govuk-table__cell">{{ service.locality.name|default:"–" }}</td>
+    <td class="govuk-table__cell govuk-table__cell--numeric">{{ service.beds|default_if_none:"–" }}</td>
+    <td class="govuk-table__cell">{% include "market/_rating.html" %}</td>
+    <td class="govuk-table__cell">{{ service.is_contracted|yes_no }}</td>
+  </tr>
+  {% endfor %}"""
+)
+CONTACT_ROWS = Template(
+    """{% for contact in contacts %}
+  <tr class="govuk-table__row">
+    <td class="govuk-table__cell"><a class="govuk-link" href="{% url 'market:contact_detail' contact.pk %}">{{ contact.name }}</a>{% if contact.job_title %}<br><span class="govuk-body-s engage-secondary">{{ contact.job_title }}</span>{% endif %}{% if not contact.is_active %} <strong class="govuk-tag govuk-tag--grey engage-tag--inline">Left</strong>{% endif %}</td>
+    <td class="govuk-table__cell">{{ contact.get_level_display }}</td>
+    <td class="govuk-table__cell">{% for service in contact.services.all %}{{ service.name }}{% if not forloop.last %}, {% endif %}{% empty %}Across the provider{% endfor %}</td>
+    <td class="govuk-table__cell">{% if contact.email %}{{ contact.email }}{% if not contact.can_be_emailed %}<br><strong class="govuk-tag govuk-tag--grey engage-tag--inline">{% if contact.unsubscribed %}Unsubscribed{% else %}No consent{% endif %}</strong>{% endif %}{% else %}<span class="engage-secondary">None</span>{% endif %}</td>
+  </tr>
+  {% endfor %}"""
+)
+PAGE_TAGS = Template(
+    "{% load market_tags %}{% service_rows services %}|{% contact_rows contacts %}"
+)
+
+
+def test_provider_page_tables_read_as_the_template_loops_did(
+    provider_a: Any, service_types: Any
+) -> None:
+    today = timezone.localdate()
+    odd_types = [ServiceTypeFactory(name="Day & <night>"), *service_types.values()]
+    services = [
+        ServiceFactory(provider=provider_a, name=ODD, locality=None, beds=None, types=odd_types),
+        ServiceFactory(provider=provider_a, name="Closed", beds=0, rating="inadequate"),
+        ServiceFactory(provider=provider_a, name="Rated", rating="requires-improvement"),
+        ServiceFactory(provider=provider_a, name="Unknown", rating="no-such-rating"),
+    ]
+    services[1].status, services[1].deregistered_on = "deregistered", today
+    services[1].save()
+    ServiceFactory(provider=provider_a, name="Best", rating="outstanding", is_contracted=True)
+    ContactFactory(provider=provider_a, name=ODD, job_title="Boss & <co>", works_at=services[:2])
+    ContactFactory(provider=provider_a, name="Gone", is_active=False, works_at=[services[2]])
+    ContactFactory(provider=provider_a, name="Quiet", email="", job_title="")
+    ContactFactory(provider=provider_a, name="Out", unsubscribed=True, level=Level.OWNER)
+    ContactFactory(provider=provider_a, name="Unasked", email_consent=False, level=Level.WORKER)
+    context = Context(
+        {
+            "services": list(selectors.service_rows_of_provider(provider_a)),
+            "contacts": list(selectors.contacts_of_provider(provider_a)),
+        }
+    )
+    rendered = PAGE_TAGS.render(context)
+    assert rendered == f"{SERVICE_ROWS.render(context)}|{CONTACT_ROWS.render(context)}"
+    for expected in ("Deregistered", "Left", "Unsubscribed", "No consent", "Across the provider"):
+        assert expected in rendered
+    assert "Day &amp; &lt;night&gt;" in rendered and "Boss &amp; &lt;co&gt;" in rendered

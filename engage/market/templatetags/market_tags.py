@@ -135,3 +135,85 @@ def provider_rows(rows: Iterable[dict[str, Any]], selectable: bool) -> SafeStrin
             "  </tr>\n  "
         )
     return SafeString("".join(out))
+
+
+#: ``market/_rating.html`` for each rating (anything else is "Not rated").
+_RATING_TAGS = {
+    "outstanding": '<strong class="govuk-tag govuk-tag--green">Outstanding</strong>',
+    "good": '<strong class="govuk-tag govuk-tag--turquoise">Good</strong>',
+    "requires-improvement": (
+        '<strong class="govuk-tag govuk-tag--yellow">Requires improvement</strong>'
+    ),
+    "inadequate": '<strong class="govuk-tag govuk-tag--red">Inadequate</strong>',
+}
+_NOT_RATED = '<span class="engage-secondary">Not rated</span>'
+_DEREGISTERED_TAG = (
+    ' <strong class="govuk-tag govuk-tag--grey engage-tag--inline">Deregistered</strong>'
+)
+
+
+@register.simple_tag
+def service_rows(services: Iterable[Any]) -> SafeString:
+    """The rows of a provider page's services table (``selectors.service_rows_of_provider``:
+    each service with its locality and ``type_list``)."""
+    detail_url = _text(url_with_pk("market:service_detail"))
+    out = []
+    for service in services:
+        locality = service.locality.name if service.locality is not None else ""
+        beds = service.beds
+        out.append(
+            '\n  <tr class="govuk-table__row">\n'
+            f'    <td class="govuk-table__cell"><a class="govuk-link"'
+            f' href="{detail_url.format(pk=service.pk)}">{_text(service.name)}</a>'
+            f"{'' if service.is_active else _DEREGISTERED_TAG}"
+            f'<br><span class="govuk-body-s engage-secondary">{_text(service.postcode)}</span></td>\n'
+            f'    <td class="govuk-table__cell">'
+            f"{', '.join(_text(kind.name) for kind in service.type_list)}</td>\n"
+            f'    <td class="govuk-table__cell">{_text(locality) if locality else "–"}</td>\n'
+            f'    <td class="govuk-table__cell govuk-table__cell--numeric">'
+            f"{'–' if beds is None else beds}</td>\n"
+            f'    <td class="govuk-table__cell">{_RATING_TAGS.get(service.rating, _NOT_RATED)}\n</td>\n'
+            f'    <td class="govuk-table__cell">{"Yes" if service.is_contracted else "No"}</td>\n'
+            "  </tr>\n  "
+        )
+    return SafeString("".join(out))
+
+
+_LEFT_TAG = ' <strong class="govuk-tag govuk-tag--grey engage-tag--inline">Left</strong>'
+_NO_EMAIL = '<span class="engage-secondary">None</span>'
+
+
+@register.simple_tag
+def contact_rows(contacts: Iterable[Any]) -> SafeString:
+    """The rows of a provider page's contacts table (``selectors.contacts_of_provider``: each
+    contact with the services they work at prefetched)."""
+    detail_url = _text(url_with_pk("market:contact_detail"))
+    out = []
+    for contact in contacts:
+        job_title = (
+            f'<br><span class="govuk-body-s engage-secondary">{_text(contact.job_title)}</span>'
+            if contact.job_title
+            else ""
+        )
+        places = [_text(service.name) for service in contact.services.all()]
+        works_at = ", ".join(places) if places else "Across the provider"
+        email = _NO_EMAIL
+        if contact.email:
+            email = _text(contact.email)
+            if not contact.can_be_emailed:
+                reason = "Unsubscribed" if contact.unsubscribed else "No consent"
+                email += (
+                    '<br><strong class="govuk-tag govuk-tag--grey engage-tag--inline">'
+                    f"{reason}</strong>"
+                )
+        out.append(
+            '\n  <tr class="govuk-table__row">\n'
+            f'    <td class="govuk-table__cell"><a class="govuk-link"'
+            f' href="{detail_url.format(pk=contact.pk)}">{_text(contact.name)}</a>'
+            f"{job_title}{'' if contact.is_active else _LEFT_TAG}</td>\n"
+            f'    <td class="govuk-table__cell">{_text(contact.get_level_display())}</td>\n'
+            f'    <td class="govuk-table__cell">{works_at}</td>\n'
+            f'    <td class="govuk-table__cell">{email}</td>\n'
+            "  </tr>\n  "
+        )
+    return SafeString("".join(out))
