@@ -192,11 +192,15 @@ class ProviderFilterForm(_MarketFilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        officers = Officer.objects.filter(user__is_active=True).values_list("pk", "user__full_name")
         self._choices("contract_manager").choices = _ChoicesOnce(
             lambda: (
                 [("", "Anyone or no one"), ("0", "No contract manager")]
-                + [(str(pk), name) for pk, name in officers.order_by("user__full_name")]
+                + [
+                    (str(pk), name)
+                    for pk, name in Officer.objects.filter(user__is_active=True)
+                    .values_list("pk", "user__full_name")
+                    .order_by("user__full_name")
+                ]
             )
         )
 

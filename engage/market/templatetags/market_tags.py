@@ -117,7 +117,7 @@ def provider_rows(rows: Iterable[dict[str, Any]], selectable: bool) -> SafeStrin
         associations = "".join(
             '<strong class="govuk-tag govuk-tag--blue engage-tag--inline"'
             f' title="{_text(association)}">{_text(short_name or association)}</strong>'
-            for association, short_name in row["associations"]
+            for _, association, short_name in row["associations"]
         )
         out.append(
             '\n  <tr class="govuk-table__row">\n'
