@@ -26,7 +26,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -495,21 +494,17 @@ def _team(topic: str, team: Team, note: str = "") -> ContactRoute:
     )
 
 
-def _main_localities(provider: Provider) -> QuerySet[Service, dict[str, Any]]:
-    """The localities of the provider's active services, most services first (ties: by name)."""
-    return (
+def main_locality_id(provider: Provider) -> int | None:
+    """The locality where the provider has most active services (ties: by name)."""
+    row = (
         Service.objects.filter(
             provider=provider, status=Service.Status.ACTIVE, locality__isnull=False
         )
         .values("locality_id", "locality__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "locality__name")
+        .first()
     )
-
-
-def main_locality_id(provider: Provider) -> int | None:
-    """The locality where the provider has most active services (ties: by name)."""
-    row = _main_localities(provider).first()
     return row["locality_id"] if row else None
 
 
@@ -534,14 +529,15 @@ def who_to_contact(provider: Provider) -> list[ContactRoute]:
     quality = categories.get("quality")
     # The named people in one query: the contract manager, the quality team's officers of
     # the provider's main locality, and the engagement managers (by name, as each is chosen).
+    # (The main locality is read first: as a subquery of this one, it costs more to build.)
     wanted = Q(user__role=Role.PEM)
     if provider.contract_manager_id:
         wanted |= Q(pk=provider.contract_manager_id)
-    if quality is not None:
-        wanted |= Q(team=quality.team, locality_id=F("main_locality_id"))
+    locality_id = main_locality_id(provider) if quality is not None else None
+    if quality is not None and locality_id is not None:
+        wanted |= Q(team=quality.team, locality_id=locality_id)
     people = list(
         Officer.objects.select_related("user", "team")
-        .annotate(main_locality_id=Subquery(_main_localities(provider).values("locality_id")[:1]))
         .filter(wanted, user__is_active=True)
         .order_by("user__full_name", "pk")
     )
@@ -558,8 +554,8 @@ def who_to_contact(provider: Provider) -> list[ContactRoute]:
                 o
                 for o in people
                 if o.team_id == quality.team_id
-                and o.locality_id is not None
-                and o.locality_id == o.main_locality_id  # type: ignore[attr-defined]
+                and locality_id is not None
+                and o.locality_id == locality_id
             ),
             None,
         )
