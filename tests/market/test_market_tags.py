@@ -11,8 +11,14 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from engage.market import selectors
-from engage.market.filters import ContactFilterForm, ProviderFilterForm, ProviderFilters
+from engage.market.filters import (
+    ContactFilterForm,
+    ProviderFilterForm,
+    ProviderFilters,
+    ServiceFilterForm,
+)
 from engage.market.models import Level
+from engage.market.templatetags.market_tags import filter_fields
 from tests.council.factories import OfficerFactory
 from tests.market.factories import (
     AssociationFactory,
@@ -200,3 +206,25 @@ def test_provider_page_tables_read_as_the_template_loops_did(
     for expected in ("Deregistered", "Left", "Unsubscribed", "No consent", "Across the provider"):
         assert expected in rendered
     assert "Day &amp; &lt;night&gt;" in rendered and "Boss &amp; &lt;co&gt;" in rendered
+
+
+@pytest.mark.parametrize("form_class", [ProviderFilterForm, ServiceFilterForm, ContactFilterForm])
+def test_filter_fields_sorts_the_fields_as_the_panels_conditions_did(form_class: Any) -> None:
+    form = form_class(QueryDict("provider=7&include_left=on"))
+    reference = Template(
+        "{% for field in form %}"
+        '{% if field.name != "q" and field.field.widget.input_type == "checkbox" and field.field.widget.allow_multiple_selected %}g:{{ field.name }} {% endif %}'
+        '{% if field.field.widget.input_type == "select" %}s:{{ field.name }} {% endif %}'
+        '{% if field.field.widget.input_type == "checkbox" and not field.field.widget.allow_multiple_selected or field.is_hidden and field.value %}o:{{ field.name }} {% endif %}'
+        "{% endfor %}"
+    )
+    fields = filter_fields(form)
+    sorted_names = sorted(
+        [f"g:{f.name}" for f in fields["checkbox_groups"]]
+        + [f"s:{f.name}" for f in fields["selects"]]
+        + [f"o:{f.name}" for f in fields["others"]]
+    )
+    assert sorted_names == sorted(reference.render(Context({"form": form})).split())
+    assert [f.name for f in fields["others"]] == [
+        name for name in form.fields if f"o:{name}" in sorted_names
+    ]
