@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
@@ -50,12 +50,11 @@ class EngagePagination(PaginationBase):
         **params: Any,
     ) -> dict[str, Any]:
         rows = queryset if isinstance(queryset, PageRows) else None
-        if rows is not None:
-            queryset = rows.queryset
-        count = self._items_count(queryset)
+        source = cast(QuerySet[Any], rows.queryset if rows is not None else queryset)
+        count = self._items_count(source)
         start = (pagination.page - 1) * pagination.page_size
         # Past the end there is nothing to fetch (and no offset the database might refuse).
-        items = list(queryset[start : start + pagination.page_size]) if start < count else []
+        items = list(source[start : start + pagination.page_size]) if start < count else []
         if rows is not None:
             items = rows.finish(items)
         return {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -46,6 +46,7 @@ from engage.market.models import (
 )
 
 ServiceTypeLink = Service.service_types.through
+_ProvidersT = TypeVar("_ProvidersT", bound=QuerySet[Provider])
 ContactServiceLink = Contact.services.through
 
 # --------------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def providers(*, user: Any, filters: ProviderFilters | None = None) -> ProviderQ
     return with_managers_and_memberships(matching_providers(user=user, filters=filters))
 
 
-def with_managers_and_memberships(queryset: ProviderQuerySet) -> ProviderQuerySet:
+def with_managers_and_memberships(queryset: _ProvidersT) -> _ProvidersT:
     """``queryset`` with each provider's contract manager and ``current_memberships`` (with
     their associations) read along."""
     return queryset.select_related("contract_manager__user").prefetch_related(
@@ -291,11 +292,12 @@ PROVIDER_ROW_FIELDS = (
 )
 
 
-def provider_rows(queryset: ProviderQuerySet) -> ProviderQuerySet:
+def provider_rows(queryset: QuerySet[Provider]) -> QuerySet[Provider, dict[str, Any]]:
     """``queryset`` (from ``matching_providers``, sorted) as the rows of the register's list:
     dictionaries of ``PROVIDER_ROW_FIELDS`` only (``with_current_associations`` reads the
     memberships of one page in one query)."""
-    return queryset.values(*PROVIDER_ROW_FIELDS)
+    rows: QuerySet[Provider, dict[str, Any]] = queryset.values(*PROVIDER_ROW_FIELDS)
+    return rows
 
 
 def with_current_associations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
