@@ -16,8 +16,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import BaseModel
 
-from engage.api.pagination import EngagePagination
+from engage.api.pagination import EngagePagination, PageRows
 from engage.api.schemas import COMMON_ERRORS, ErrorOut, PathId, RefOut
 from engage.market import selectors
 from engage.market.filters import (
@@ -97,13 +98,17 @@ class ServiceTypeOut(Schema):
     description: str
 
 
-class AssociationRefOut(Schema):
+# AssociationRefOut and ProviderOut are plain pydantic models, not ninja ``Schema``s: the list
+# gives them dictionaries with exactly their keys (``_provider_items``), which pydantic checks
+# without a Python call per field of each row. (No docstrings: they would become descriptions
+# in the OpenAPI document.)
+class AssociationRefOut(BaseModel):
     id: int
     name: str
     short_name: str
 
 
-class ProviderOut(Schema):
+class ProviderOut(BaseModel):
     id: int
     name: str
     cqc_provider_id: str | None
@@ -115,21 +120,33 @@ class ProviderOut(Schema):
     locality_count: int = Field(description="Localities of its registered services")
     associations: list[AssociationRefOut] = Field(description="Current memberships")
 
-    @staticmethod
-    def resolve_contract_manager(obj: Provider) -> dict[str, Any] | None:
-        manager = obj.contract_manager
-        return {"id": manager.pk, "name": manager.user.full_name} if manager else None
 
-    @staticmethod
-    def resolve_associations(obj: Provider) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": m.association.pk,
-                "name": m.association.name,
-                "short_name": m.association.short_name,
+def _provider_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page of ``selectors.provider_rows`` as ``ProviderOut`` names its fields, with the
+    providers' current associations (one query for the page)."""
+    return [
+        {
+            "id": row["pk"],
+            "name": row["name"],
+            "cqc_provider_id": row["cqc_provider_id"],
+            "is_tier_one": row["is_tier_one"],
+            "is_active": row["is_active"],
+            "contract_manager": {
+                "id": row["contract_manager_id"],
+                "name": row["contract_manager__user__full_name"],
             }
-            for m in getattr(obj, "current_memberships", ())
-        ]
+            if row["contract_manager_id"] is not None
+            else None,
+            "active_services": row["active_services"],
+            "total_beds": row["total_beds"],
+            "locality_count": row["locality_count"],
+            "associations": [
+                {"id": pk, "name": name, "short_name": short_name}
+                for pk, name, short_name in row["associations"]
+            ],
+        }
+        for row in selectors.with_current_associations(rows)
+    ]
 
 
 class ServiceOut(Schema):
@@ -163,13 +180,29 @@ class ServiceOut(Schema):
         return obj.locality.slug if obj.locality else None
 
 
-class ProviderDetailOut(ProviderOut):
+class ProviderDetailOut(Schema, ProviderOut):
     address: str
     postcode: str
     website: str
     phone: str
     email: str
     services: list[ServiceOut]
+
+    @staticmethod
+    def resolve_contract_manager(obj: Provider) -> dict[str, Any] | None:
+        manager = obj.contract_manager
+        return {"id": manager.pk, "name": manager.user.full_name} if manager else None
+
+    @staticmethod
+    def resolve_associations(obj: Provider) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": m.association.pk,
+                "name": m.association.name,
+                "short_name": m.association.short_name,
+            }
+            for m in getattr(obj, "current_memberships", ())
+        ]
 
     @staticmethod
     def resolve_services(obj: Provider) -> list[Service]:
@@ -206,14 +239,15 @@ class ContactOut(Schema):
 
 @router.get("/providers", response={200: list[ProviderOut], **COMMON_ERRORS})
 @paginate(EngagePagination)
-def list_providers(request: HttpRequest, filters: Query[ProviderQuery]) -> QuerySet[Provider]:
+def list_providers(request: HttpRequest, filters: Query[ProviderQuery]) -> PageRows:
     """Providers, by name, with the filters of the providers page."""
     chosen = _valid(bound(ProviderFilterForm, filters.dict()))
-    return (
-        selectors.providers(user=request.user, filters=chosen)
+    providers = (
+        selectors.matching_providers(user=request.user, filters=chosen)
         .with_cached_count()
         .order_by("name", "pk")
     )
+    return PageRows(selectors.provider_rows(providers), _provider_items)
 
 
 @router.get(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
@@ -11,6 +13,17 @@ from ninja.pagination import PaginationBase
 
 MAX_PAGE_SIZE = 200
 MAX_PAGE = 1_000_000
+
+
+@dataclass(frozen=True)
+class PageRows:
+    """What a list endpoint returns when the rows of a page are completed after they are read:
+    ``queryset`` (counted and sliced as usual) and ``finish``, which turns one page's rows into
+    its items (with what one more query for the whole page reads, say, or shaped as the
+    response schema names them)."""
+
+    queryset: QuerySet[Any]
+    finish: Callable[[list[Any]], list[Any]]
 
 
 class EngagePagination(PaginationBase):
@@ -30,12 +43,20 @@ class EngagePagination(PaginationBase):
     items_attribute = "items"
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Any, request: Any = None, **params: Any
+        self,
+        queryset: QuerySet[Any] | PageRows,
+        pagination: Any,
+        request: Any = None,
+        **params: Any,
     ) -> dict[str, Any]:
-        count = self._items_count(queryset)
+        rows = queryset if isinstance(queryset, PageRows) else None
+        source = cast(QuerySet[Any], rows.queryset if rows is not None else queryset)
+        count = self._items_count(source)
         start = (pagination.page - 1) * pagination.page_size
         # Past the end there is nothing to fetch (and no offset the database might refuse).
-        items = list(queryset[start : start + pagination.page_size]) if start < count else []
+        items = list(source[start : start + pagination.page_size]) if start < count else []
+        if rows is not None:
+            items = rows.finish(items)
         return {
             "items": items,
             "count": count,

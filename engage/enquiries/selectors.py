@@ -574,32 +574,41 @@ def who_to_contact(provider: Provider) -> list[ContactRoute]:
         c.slug: c for c in EnquiryCategory.objects.filter(is_active=True).select_related("team")
     }
     routes: list[ContactRoute] = []
-    manager = (
-        Officer.objects.select_related("user", "team")
-        .filter(pk=provider.contract_manager_id, user__is_active=True)
-        .first()
-        if provider.contract_manager_id
-        else None
-    )
     contract_category = next(
         (c for c in categories.values() if c.route == Route.CONTRACT_MANAGER), None
     )
+    quality = categories.get("quality")
+    # The named people in one query: the contract manager, the quality team's officers of
+    # the provider's main locality, and the engagement managers (by name, as each is chosen).
+    # (The main locality is read first: as a subquery of this one, it costs more to build.)
+    wanted = Q(user__role=Role.PEM)
+    if provider.contract_manager_id:
+        wanted |= Q(pk=provider.contract_manager_id)
+    locality_id = main_locality_id(provider) if quality is not None else None
+    if quality is not None and locality_id is not None:
+        wanted |= Q(team=quality.team, locality_id=locality_id)
+    people = list(
+        Officer.objects.select_related("user", "team")
+        .filter(wanted, user__is_active=True)
+        .order_by("user__full_name", "pk")
+    )
+    manager = next((o for o in people if o.pk == provider.contract_manager_id), None)
     if manager is not None:
         routes.append(_person("Contract manager", manager, "Contracts, terms and payments."))
     elif contract_category is not None:
         routes.append(
             _team("Contract manager", contract_category.team, "No named contract manager yet.")
         )
-    quality = categories.get("quality")
     if quality is not None:
-        locality_id = main_locality_id(provider)
-        lead = (
-            Officer.objects.select_related("user", "team")
-            .filter(team=quality.team, locality_id=locality_id, user__is_active=True)
-            .order_by("user__full_name")
-            .first()
-            if locality_id is not None
-            else None
+        lead = next(
+            (
+                o
+                for o in people
+                if o.team_id == quality.team_id
+                and locality_id is not None
+                and o.locality_id == locality_id
+            ),
+            None,
         )
         if lead is not None:
             routes.append(_person("Quality lead", lead, "Quality of care and improvement."))
@@ -620,12 +629,7 @@ def who_to_contact(provider: Provider) -> list[ContactRoute]:
             note=settings.SAFEGUARDING_URGENT_ROUTE,
         )
     )
-    pem = (
-        Officer.objects.select_related("user", "team")
-        .filter(user__role=Role.PEM, user__is_active=True)
-        .order_by("user__full_name", "pk")
-        .first()
-    )
+    pem = next((o for o in people if o.user.role == Role.PEM), None)
     if pem is not None:
         routes.append(_person("Engagement manager", pem, "Events, forums and anything else."))
     return routes

@@ -12,12 +12,13 @@ Mid Essex rated Good".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 
 from engage.council.models import Officer
 from engage.market.models import Association, Level, Locality, Rating, ServiceType
@@ -79,18 +80,24 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-def _once(fetch: Callable[[], Iterable[tuple[str, str]]]) -> Callable[[], list[tuple[str, str]]]:
+class _ChoicesOnce(BaseChoiceIterator):
     """Choices read from the database when first needed (to show the field, or to check a
     value given for it), and then kept: the API, which shows no form, reads only the choices
-    of the filters it is given."""
-    kept: list[list[tuple[str, str]]] = []
+    of the filters it is given.
 
-    def choices() -> list[tuple[str, str]]:
-        if not kept:
-            kept.append(list(fetch()))
-        return kept[0]
+    A choice iterator of its own rather than a callable: Django normalises a callable's
+    choices again on every iteration, and the contract manager filter lists every officer.
+    ``fetch`` gives ``(value, label)`` pairs of text, already in normal form.
+    """
 
-    return choices
+    def __init__(self, fetch: Callable[[], Iterable[tuple[str, str]]]) -> None:
+        self.fetch = fetch
+        self.kept: list[tuple[str, str]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        if self.kept is None:
+            self.kept = list(self.fetch())
+        return iter(self.kept)
 
 
 class _MarketFilterForm(forms.Form):
@@ -117,13 +124,13 @@ class _MarketFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._choices("locality").choices = _once(
+        self._choices("locality").choices = _ChoicesOnce(
             lambda: Locality.objects.filter(is_active=True).values_list("slug", "name")
         )
-        self._choices("service_type").choices = _once(
+        self._choices("service_type").choices = _ChoicesOnce(
             lambda: ServiceType.objects.filter(is_active=True).values_list("slug", "name")
         )
-        self._choices("association").choices = _once(
+        self._choices("association").choices = _ChoicesOnce(
             lambda: (
                 [
                     ("", "Any or none"),
@@ -185,11 +192,15 @@ class ProviderFilterForm(_MarketFilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        officers = Officer.objects.filter(user__is_active=True).values_list("pk", "user__full_name")
-        self._choices("contract_manager").choices = _once(
+        self._choices("contract_manager").choices = _ChoicesOnce(
             lambda: (
                 [("", "Anyone or no one"), ("0", "No contract manager")]
-                + [(str(pk), name) for pk, name in officers.order_by("user__full_name")]
+                + [
+                    (str(pk), name)
+                    for pk, name in Officer.objects.filter(user__is_active=True)
+                    .values_list("pk", "user__full_name")
+                    .order_by("user__full_name")
+                ]
             )
         )
 

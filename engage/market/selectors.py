@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -46,6 +46,7 @@ from engage.market.models import (
 )
 
 ServiceTypeLink = Service.service_types.through
+_ProvidersT = TypeVar("_ProvidersT", bound=QuerySet[Provider])
 ContactServiceLink = Contact.services.through
 
 # --------------------------------------------------------------------------------------------
@@ -224,6 +225,26 @@ def providers(*, user: Any, filters: ProviderFilters | None = None) -> ProviderQ
     The figures of its registered services (``active_services``, ``total_beds``,
     ``locality_count``) are the provider's own columns, kept up to date by the writes.
     """
+    return with_managers_and_memberships(matching_providers(user=user, filters=filters))
+
+
+def with_managers_and_memberships(queryset: _ProvidersT) -> _ProvidersT:
+    """``queryset`` with each provider's contract manager and ``current_memberships`` (with
+    their associations) read along."""
+    return queryset.select_related("contract_manager__user").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=current_memberships()
+            .select_related("association")
+            .order_by("association__name"),
+            to_attr="current_memberships",
+        )
+    )
+
+
+def matching_providers(*, user: Any, filters: ProviderFilters | None = None) -> ProviderQuerySet:
+    """Providers ``user`` may see, narrowed by ``filters``: the rows of ``providers`` without
+    what it reads along (for ``provider_rows``, which reads only what a list shows)."""
     filters = filters or ProviderFilters()
     queryset = providers_visible_to(user)
     if not filters.include_inactive:
@@ -253,15 +274,51 @@ def providers(*, user: Any, filters: ProviderFilters | None = None) -> ProviderQ
         queryset = queryset.filter(contract_manager__isnull=True)
     elif filters.contract_manager is not None:
         queryset = queryset.filter(contract_manager_id=filters.contract_manager)
-    return queryset.select_related("contract_manager__user").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=current_memberships()
-            .select_related("association")
-            .order_by("association__name"),
-            to_attr="current_memberships",
+    return queryset
+
+
+#: The columns of a provider that the register's list shows (``provider_rows``).
+PROVIDER_ROW_FIELDS = (
+    "pk",
+    "name",
+    "cqc_provider_id",
+    "is_tier_one",
+    "is_active",
+    "active_services",
+    "total_beds",
+    "locality_count",
+    "contract_manager_id",
+    "contract_manager__user__full_name",
+)
+
+
+def provider_rows(queryset: QuerySet[Provider]) -> QuerySet[Provider, dict[str, Any]]:
+    """``queryset`` (from ``matching_providers``, sorted) as the rows of the register's list:
+    dictionaries of ``PROVIDER_ROW_FIELDS`` only (``with_current_associations`` reads the
+    memberships of one page in one query)."""
+    rows: QuerySet[Provider, dict[str, Any]] = queryset.values(*PROVIDER_ROW_FIELDS)
+    return rows
+
+
+def with_current_associations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (of ``provider_rows``), each given ``associations``: the ``(id, name, short
+    name)`` of the associations the provider is a current member of, by name (as ``providers``
+    prefetches them). One query for all the rows."""
+    found: dict[int, list[tuple[int, str, str]]] = {row["pk"]: [] for row in rows}
+    if found:
+        memberships = (
+            current_memberships()
+            .filter(provider_id__in=list(found))
+            .order_by("association__name")
+            .values_list(
+                "provider_id", "association_id", "association__name", "association__short_name"
+            )
         )
-    )
+        for provider_id, association_id, name, short_name in memberships:
+            found[provider_id].append((association_id, name, short_name))
+    for row in rows:
+        row["associations"] = found[row["pk"]]
+    return rows
 
 
 def services(*, user: Any, filters: ServiceFilters | None = None) -> QuerySet[Service]:

@@ -35,7 +35,7 @@ def test_providers_endpoint_filters_like_the_page(
 ) -> None:
     path = "?locality=mid&locality=south&tier_one=no"
     page_names = [
-        p.name for p in client_for(officer).get(f"/market/{path}").context["page"].object_list
+        p["name"] for p in client_for(officer).get(f"/market/{path}").context["page"].object_list
     ]
     body = api(officer, f"/api/providers{path}").json()
     assert [p["name"] for p in body["items"]] == page_names == ["Beta Nursing Ltd"]

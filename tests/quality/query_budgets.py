@@ -32,7 +32,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "engagement:officer_feed": ("anonymous", 6),
     "engagement:contact_feed": ("anonymous", 9),
     "market:provider_list": ("officer", 9),
-    "market:provider_detail": ("officer", 13),
+    "market:provider_detail": ("officer", 11),
     "market:service_list": ("officer", 8),
     "market:service_detail": ("officer", 5),
     "market:contact_list": ("officer", 8),

@@ -55,7 +55,7 @@ PROVIDER_EXPORT = (
 def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = ProviderFilterForm(request.GET or None)
     providers = (
-        selectors.providers(user=request.user, filters=form.filters())
+        selectors.matching_providers(user=request.user, filters=form.filters())
         .with_cached_count()
         .annotate(
             # Providers without a contract manager sort first on every database.
@@ -69,14 +69,16 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | Streaming
             wanted,
             filename_stem="providers",
             columns=PROVIDER_EXPORT,
-            rows=queryset.iterator(chunk_size=2000),
+            rows=selectors.with_managers_and_memberships(queryset).iterator(chunk_size=2000),
         )
+    page = paginate(request, selectors.provider_rows(queryset))
+    page.object_list = selectors.with_current_associations(list(page.object_list))
     return render(
         request,
         "market/provider_list.html",
         {
             "form": form,
-            "page": paginate(request, queryset),
+            "page": page,
             "sort": sort,
             "bulk_actions": BULK_ACTIONS,
             "crumbs": ["Market"],
