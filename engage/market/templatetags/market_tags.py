@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString
+
+from engage.core.listing import pk_path
 
 register = template.Library()
 
@@ -24,13 +25,6 @@ def _text(value: Any) -> str:
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
-
-
-def url_with_pk(name: str) -> str:
-    """The URL of the view ``name`` with ``{pk}`` where its ``pk`` argument goes: reversed
-    once for a table, then formatted for each row."""
-    marker = 918273645  # any number: the id goes where it is
-    return reverse(name, kwargs={"pk": marker}).replace(str(marker), "{pk}")
 
 
 @register.simple_tag
@@ -105,7 +99,7 @@ _NO_MANAGER = '<span class="engage-secondary">None</span>'
 def provider_rows(rows: Iterable[dict[str, Any]], selectable: bool) -> SafeString:
     """The rows of the register's list (``selectors.provider_rows`` with their
     ``associations``), with a checkbox each when ``selectable`` (for the bulk actions)."""
-    detail_url = _text(url_with_pk("market:provider_detail"))
+    detail_url = pk_path("market:provider_detail")  # a path of digits: nothing to escape
     out = []
     for row in rows:
         pk = row["pk"]
@@ -143,7 +137,7 @@ def provider_rows(rows: Iterable[dict[str, Any]], selectable: bool) -> SafeStrin
             '\n  <tr class="govuk-table__row">\n'
             f"    {select}\n"
             f'    <td class="govuk-table__cell"><a class="govuk-link"'
-            f' href="{detail_url.format(pk=pk)}">{name}</a>\n'
+            f' href="{detail_url(pk)}">{name}</a>\n'
             f"      {_TIER_ONE_TAG if row['is_tier_one'] else ''}\n"
             f"      {'' if row['is_active'] else _INACTIVE_TAG}\n"
             f"      {cqc}</td>\n"
@@ -176,7 +170,7 @@ _DEREGISTERED_TAG = (
 def service_rows(services: Iterable[Any]) -> SafeString:
     """The rows of a provider page's services table (``selectors.service_rows_of_provider``:
     each service with its locality and ``type_list``)."""
-    detail_url = _text(url_with_pk("market:service_detail"))
+    detail_url = pk_path("market:service_detail")  # a path of digits: nothing to escape
     out = []
     for service in services:
         locality = service.locality.name if service.locality is not None else ""
@@ -184,7 +178,7 @@ def service_rows(services: Iterable[Any]) -> SafeString:
         out.append(
             '\n  <tr class="govuk-table__row">\n'
             f'    <td class="govuk-table__cell"><a class="govuk-link"'
-            f' href="{detail_url.format(pk=service.pk)}">{_text(service.name)}</a>'
+            f' href="{detail_url(service.pk)}">{_text(service.name)}</a>'
             f"{'' if service.is_active else _DEREGISTERED_TAG}"
             f'<br><span class="govuk-body-s engage-secondary">{_text(service.postcode)}</span></td>\n'
             f'    <td class="govuk-table__cell">'
@@ -207,7 +201,7 @@ _NO_EMAIL = '<span class="engage-secondary">None</span>'
 def contact_rows(contacts: Iterable[Any]) -> SafeString:
     """The rows of a provider page's contacts table (``selectors.contacts_of_provider``: each
     contact with the services they work at prefetched)."""
-    detail_url = _text(url_with_pk("market:contact_detail"))
+    detail_url = pk_path("market:contact_detail")  # a path of digits: nothing to escape
     out = []
     for contact in contacts:
         job_title = (
@@ -229,7 +223,7 @@ def contact_rows(contacts: Iterable[Any]) -> SafeString:
         out.append(
             '\n  <tr class="govuk-table__row">\n'
             f'    <td class="govuk-table__cell"><a class="govuk-link"'
-            f' href="{detail_url.format(pk=contact.pk)}">{_text(contact.name)}</a>'
+            f' href="{detail_url(contact.pk)}">{_text(contact.name)}</a>'
             f"{job_title}{'' if contact.is_active else _LEFT_TAG}</td>\n"
             f'    <td class="govuk-table__cell">{_text(contact.get_level_display())}</td>\n'
             f'    <td class="govuk-table__cell">{works_at}</td>\n'
