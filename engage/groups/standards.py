@@ -7,9 +7,10 @@ evaluation run for each meeting; provider-contributed forward plan items.
 
 ``compliance_for(groups)`` reads everything in a fixed number of queries whatever the number of
 groups and meetings; ``assess`` is pure (it takes the read data), so each rule is tested
-directly. Three standards read other parts of the product through one function each
-(``notes_sent_at_by_meeting``, ``evaluations_by_meeting``, ``provider_items_by_group``): a
-meeting or group missing from what they return is "not measured", never a failure.
+directly. The notes are read with the meetings; three standards read other parts of the
+product through one function each (``evaluations_by_meeting``, ``jadedness_by_group``,
+``provider_items_by_group``): a meeting or group missing from what they return is "not
+measured", never a failure.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from engage.core.working_days import add_working_days, local_date
@@ -33,7 +34,6 @@ from engage.groups.models import (
     ForwardPlanItem,
     GroupStatus,
     Meeting,
-    MeetingNotes,
 )
 from engage.groups.selectors import COUNTED_STATUSES, HELD_STATUSES, year_ago
 from engage.groups.services import add_months
@@ -145,47 +145,20 @@ class GroupFacts:
 # --- Seams to other parts of the product (wired as they arrive) ------------------------------
 
 
-def notes_sent_at_by_meeting(meeting_ids: Iterable[int]) -> dict[int, datetime | None]:
-    """When each meeting's notes were first sent: a key for every meeting asked about (None:
-    no notes sent, whether or not a draft exists). One query."""
-    ids = list(meeting_ids)
-    sent: dict[int, datetime | None] = dict.fromkeys(ids)
-    sent.update(
-        MeetingNotes.objects.filter(meeting_id__in=ids, sent_at__isnull=False).values_list(
-            "meeting_id", "sent_at"
-        )
-    )
-    return sent
-
-
-def evaluations_by_meeting(meeting_ids: Iterable[int]) -> dict[int, bool]:
-    """Whether an evaluation was sent out for each meeting: a key for every meeting asked
-    about. One query: a meeting is evaluated when its activity has at least one evaluation
-    invitation (the feedback app's ``EvaluationSummary.invitations > 0``)."""
+def evaluations_by_meeting(activity_by_meeting: Mapping[int, int]) -> dict[int, bool]:
+    """Whether an evaluation was sent out for each meeting (given as meeting id: its activity
+    id): a key for every meeting asked about. One query, on the invitations alone: a meeting
+    is evaluated when its activity has at least one evaluation invitation (the feedback app's
+    ``EvaluationSummary.invitations > 0``)."""
     from engage.feedback.models import EvaluationInvitation
 
-    ids = list(meeting_ids)
-    evaluated: dict[int, bool] = dict.fromkeys(ids, False)
-    invited = EvaluationInvitation.objects.filter(activity__meeting__in=ids)
-    evaluated.update(
-        (meeting_id, True)
-        for meeting_id in invited.order_by().values_list("activity__meeting", flat=True).distinct()
+    invited = set(
+        EvaluationInvitation.objects.filter(activity_id__in=list(activity_by_meeting.values()))
+        .order_by()
+        .values_list("activity_id", flat=True)
+        .distinct()
     )
-    return evaluated
-
-
-def last_held_meetings(group_ids: Iterable[int], *, count: int = 3) -> list[int]:
-    """The ids of each group's last ``count`` held meetings (oldest first within a group, in
-    the order of the feedback app's ``held_meetings``). One query of ids only."""
-    rows = (
-        Meeting.objects.filter(group_id__in=list(group_ids), activity__status__in=HELD_STATUSES)
-        .order_by("activity__starts_at", "pk")
-        .values_list("pk", "group_id")
-    )
-    by_group: dict[int, list[int]] = defaultdict(list)
-    for pk, group_id in rows:
-        by_group[group_id].append(pk)
-    return [pk for pks in by_group.values() for pk in pks[-count:]]
+    return {pk: activity_id in invited for pk, activity_id in activity_by_meeting.items()}
 
 
 @cache
@@ -200,14 +173,14 @@ def _trend_figures() -> QuerySet[Meeting, dict[str, Any]]:
     return rows
 
 
-def jadedness_by_group(group_ids: Iterable[int]) -> dict[int, str]:
+def jadedness_by_group(last: Sequence[int]) -> dict[int, str]:
     """Why each group is flagged as jaded (attendance or usefulness fell at each of its last
-    three held meetings): "" when it is not, no key with fewer than three held meetings. Two
-    queries: the ids of each group's last three held meetings, then the feedback app's trend
-    figures of those meetings only (the signal never looks further back)."""
+    three held meetings): "" when it is not, no key with fewer than three held meetings.
+    ``last`` is the ids of each group's last three held meetings (or all, with fewer). One
+    query: the feedback app's trend figures of those meetings only (the signal never looks
+    further back)."""
     from engage.feedback.selectors import meeting_point_from_values, signal_from
 
-    last = last_held_meetings(group_ids, count=3)
     points: dict[int, list[Any]] = defaultdict(list)
     if last:
         for row in _trend_figures().filter(pk__in=last):
@@ -516,18 +489,41 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
     """The facts of ``groups`` (with ``invited_partners`` prefetched, or one query each).
 
     A fixed number of queries whatever the number of groups, reading columns rather than
-    model instances: the meetings (the last 12 months and all future ones), their required
-    teams, the officers and partners who attended, and the seams.
+    model instances: the meetings (the last 12 months, all future ones and every held one,
+    with when their notes were sent), their required teams, the officers and partners who
+    attended, and the seams.
     """
     group_ids = [g.pk for g in groups]
     since = year_ago(now)
-    meetings = list(
-        Meeting.objects.filter(group_id__in=group_ids, activity__starts_at__gte=since)
+    rows = (
+        Meeting.objects.filter(group_id__in=group_ids)
+        .filter(Q(activity__starts_at__gte=since) | Q(activity__status__in=HELD_STATUSES))
         .exclude(activity__status=Activity.Status.CANCELLED)
         .order_by("activity__starts_at", "pk")
-        .values_list("pk", "group_id", "activity_id", "activity__starts_at", "activity__status")
+        .values_list(
+            "pk",
+            "group_id",
+            "activity_id",
+            "activity__starts_at",
+            "activity__status",
+            "notes__sent_at",
+        )
     )
-    activity_ids = [activity_id for _, _, activity_id, _, _ in meetings]
+    meetings = []
+    # When each meeting's notes were first sent (None: not sent, whether or not a draft
+    # exists), read with the meetings rather than by a query of their own.
+    notes: dict[int, datetime | None] = {}
+    # Each group's held meetings of all time, oldest first: the jadedness signal reads the last
+    # three.
+    held_by_group: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        pk, group_id, _, starts_at, status, sent_at = row
+        if status in HELD_STATUSES:
+            held_by_group[group_id].append(pk)
+        if starts_at >= since:
+            meetings.append(row)
+            notes[pk] = sent_at
+    activity_ids = [activity_id for _, _, activity_id, _, _, _ in meetings]
     required: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for activity_id, team_id, team_name in (
         Activity.required_teams.through.objects.filter(activity_id__in=activity_ids)
@@ -537,7 +533,7 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
         required[activity_id].append((team_id, team_name))
     held_activity_ids = [
         activity_id
-        for _, _, activity_id, starts_at, status in meetings
+        for _, _, activity_id, starts_at, status, _ in meetings
         if starts_at < now and status in HELD_STATUSES
     ]
     teams_by_activity: dict[int, set[int]] = defaultdict(set)
@@ -550,13 +546,11 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
             teams_by_activity[activity_id].add(team_id)
         if organisation_id:
             partners_by_activity[activity_id].add(organisation_id)
-    meeting_ids = [pk for pk, _, _, _, _ in meetings]
-    notes = notes_sent_at_by_meeting(meeting_ids)
-    evaluations = evaluations_by_meeting(meeting_ids)
+    evaluations = evaluations_by_meeting({pk: activity_id for pk, _, activity_id, *_ in meetings})
     items = provider_items_by_group(group_ids, since)
-    jaded = jadedness_by_group(group_ids)
+    jaded = jadedness_by_group([pk for pks in held_by_group.values() for pk in pks[-3:]])
     by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
-    for pk, group_id, activity_id, starts_at, status in meetings:
+    for pk, group_id, activity_id, starts_at, status, _ in meetings:
         by_group[group_id].append(
             MeetingFacts(
                 pk=pk,

@@ -149,13 +149,13 @@ def test_notes_and_provider_items_are_measured_from_what_engage_records(
     assert result.outcome == Outcome.MET and "proposed 1 item" in result.reason
 
 
-def test_notes_sent_late_fail_once_notes_are_recorded(localities, monkeypatch) -> None:
+def test_notes_sent_late_fail_once_notes_are_recorded(localities) -> None:
+    from engage.groups.models import MeetingNotes
+
     forum = ForumFactory(locality=localities["mid"])
     meeting = meeting_of(forum, days_from_now=-60)
     sent = meeting.activity.starts_at + timezone.timedelta(days=30)
-    monkeypatch.setattr(
-        "engage.groups.standards.notes_sent_at_by_meeting", lambda ids: {meeting.pk: sent}
-    )
+    MeetingNotes.objects.create(meeting=meeting, body="Notes", sent_at=sent)
     result = _result(forum, "notes")
     assert result.outcome == Outcome.NOT_MET
     assert "notes sent" in result.reason
@@ -232,7 +232,6 @@ def test_jadedness_judges_the_last_three_held_meetings_as_the_feedback_trend_doe
     """The panel reads only each group's last three held meetings; the verdict and reason are
     those of the whole trend in the feedback app, whatever came before."""
     from engage.feedback import selectors as feedback
-    from engage.groups.standards import jadedness_by_group
     from tests.feedback.factories import attended as came_to
     from tests.feedback.factories import held_meeting, registered_contacts
 
@@ -252,7 +251,14 @@ def test_jadedness_judges_the_last_three_held_meetings_as_the_feedback_trend_doe
     for month in (1, 2):
         held_meeting(few, day=f"2025-{month:02d}-10")
 
-    reasons = jadedness_by_group([tiring.pk, recovered.pk, few.pk])
+    # Meetings of more than a year ago count: the signal reads the last three held, however old.
+    results = {group: _result(group, "jadedness") for group in (tiring, recovered, few)}
+    reasons = {
+        group.pk: result.reason if result.outcome == Outcome.NOT_MET else ""
+        for group, result in results.items()
+        if result.outcome != Outcome.NOT_MEASURED
+    }
+    assert results[recovered].outcome == Outcome.MET
 
     signal = feedback.jadedness(tiring)
     assert signal is not None and reasons[tiring.pk] == signal.reason
@@ -272,7 +278,9 @@ def test_a_meeting_counts_as_evaluated_once_evaluations_were_sent_for_it(pem) ->
     invite(sent.activity)
     not_sent = meeting_of(forum, days_from_now=-10)
 
-    evaluated = evaluations_by_meeting([sent.pk, not_sent.pk])
+    evaluated = evaluations_by_meeting(
+        {sent.pk: sent.activity_id, not_sent.pk: not_sent.activity_id}
+    )
 
     assert evaluated == {sent.pk: True, not_sent.pk: False}
     figures = feedback_figures([sent.pk, not_sent.pk])
@@ -284,20 +292,19 @@ def test_a_meeting_counts_as_evaluated_once_evaluations_were_sent_for_it(pem) ->
     ("working_days_after", "outcome"), [(10, Outcome.MET), (11, Outcome.NOT_MET)]
 )
 def test_notes_are_in_time_up_to_the_tenth_working_day_after_the_meeting(
-    localities, monkeypatch, settings, working_days_after, outcome
+    localities, settings, working_days_after, outcome
 ) -> None:
     """Weekends and bank holidays between the meeting and the notes do not count."""
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
     from engage.core.working_days import add_working_days, local_date
+    from engage.groups.models import MeetingNotes
 
     settings.GROUPS_NOTES_DUE_WORKING_DAYS = 10
     forum = ForumFactory(locality=localities["mid"])
     meeting = meeting_of(forum, days_from_now=-60)
     day = add_working_days(local_date(meeting.activity.starts_at), working_days_after)
     sent = datetime.combine(day, time(23, 30), tzinfo=ZoneInfo("Europe/London"))
-    monkeypatch.setattr(
-        "engage.groups.standards.notes_sent_at_by_meeting", lambda ids: {meeting.pk: sent}
-    )
+    MeetingNotes.objects.create(meeting=meeting, body="Notes", sent_at=sent)
     assert _result(forum, "notes").outcome == outcome
