@@ -18,6 +18,21 @@ OPEN_ENQUIRIES_SHOWN = 10
 
 _STATUS_LABELS: dict[str, str] = dict(Status.choices)
 
+#: What a row of the panel shows (``next_due`` is annotated by ``with_list_fields``).
+_ROW_FIELDS = (
+    "pk",
+    "subject",
+    "reference",
+    "category__name",
+    "status",
+    "owner_id",
+    "owner__user__full_name",
+    "owner__team__name",
+    "team__name",
+    "first_response_at",
+    "next_due",
+)
+
 
 def who_to_contact_panel(user: Any, provider: Any) -> dict[str, Any] | None:
     routes = who_to_contact(provider)
@@ -30,19 +45,7 @@ def open_enquiries_panel(user: Any, provider: Any) -> dict[str, Any] | None:
     enquiries = list(
         provider_open_enquiries(provider)
         .select_related(None)
-        .values_list(
-            "pk",
-            "subject",
-            "reference",
-            "category__name",
-            "status",
-            "owner_id",
-            "owner__user__full_name",
-            "owner__team__name",
-            "team__name",
-            "first_response_at",
-            "next_due",
-        )[: OPEN_ENQUIRIES_SHOWN + 1]
+        .values_list(*_ROW_FIELDS)[: OPEN_ENQUIRIES_SHOWN + 1]
     )
     if not enquiries:
         return None
