@@ -353,14 +353,13 @@ def revisions(notes: MeetingNotes) -> QuerySet[NotesRevision]:
     return notes.revisions.select_related("by").order_by("-number")
 
 
-def published_notes_for(user: Any, *, limit: int = 5) -> list[MeetingNotes]:
-    """The latest published notes of meetings of the provider user's groups, with only what
-    the portal home shows of them (their meeting's group name and start)."""
+def published_notes_for(user: Any, *, limit: int = 5) -> list[tuple[int, str, datetime | None]]:
+    """The latest published notes of meetings of the provider user's groups, as what the
+    portal home shows of them: (meeting id, group name, meeting start)."""
     group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         MeetingNotes.objects.filter(meeting__group_id__in=group_ids, published_at__isnull=False)
-        .select_related("meeting__group", "meeting__activity")
-        .only("meeting__group__name", "meeting__activity__starts_at")
+        .values_list("meeting_id", "meeting__group__name", "meeting__activity__starts_at")
         .order_by("-meeting__activity__starts_at")[:limit]
     )
 
@@ -429,9 +428,10 @@ def may_update_action(user: Any, action: Action) -> bool:
     return officer_id in (action.owner_id, group_owner_id)
 
 
-def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
+def open_actions_for(user: Any, *, limit: int = 5) -> list[tuple[Any, ...]]:
     """Open actions of published meetings of the provider user's groups (the portal's view),
-    with only what the portal home shows of them."""
+    as what the portal home shows of them: (title, status, due on, owner id, owner's name,
+    owner's name as typed, meeting id, group name)."""
     group_ids = [g.pk for g in groups_for_user(user)]
     return list(
         Action.objects.filter(
@@ -439,13 +439,14 @@ def open_actions_for(user: Any, *, limit: int = 5) -> list[Action]:
             meeting__notes__published_at__isnull=False,
             status__in=OPEN_ACTION_STATUSES,
         )
-        .select_related("owner__user", "meeting__group")
-        .only(
+        .values_list(
             "title",
             "status",
             "due_on",
-            "owner_name",
+            "owner_id",
             "owner__user__full_name",
+            "owner_name",
+            "meeting_id",
             "meeting__group__name",
         )
         .order_by("due_on", "pk")[:limit]
