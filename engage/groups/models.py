@@ -694,7 +694,12 @@ class Action(models.Model):
         return self.status in OPEN_ACTION_STATUSES
 
     def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.due_on is not None and self.due_on < today
+        return Action.overdue_on(self.status, self.due_on, today)
+
+    @staticmethod
+    def overdue_on(status: str, due_on: date | None, today: date) -> bool:
+        """An action of ``status`` due ``due_on`` is overdue on ``today`` (open, due before)."""
+        return status in OPEN_ACTION_STATUSES and due_on is not None and due_on < today
 
 
 class ActionUpdate(models.Model):

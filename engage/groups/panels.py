@@ -10,7 +10,8 @@ from django.utils import timezone
 from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.groups import meeting_selectors as ms
-from engage.groups.models import ForwardPlanItem, GroupStatus
+from engage.groups.models import Action, ForwardPlanItem, GroupStatus
+from engage.groups.templatetags.groups_tags import action_tag_of
 
 PANEL_SIZE = 6
 
@@ -63,11 +64,43 @@ def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
 
 
 def portal_meetings(user: Any, provider: Any) -> dict[str, Any] | None:
-    """Published notes and open actions of the meetings of the user's groups."""
+    """Published notes and open actions of the meetings of the user's groups: rows with their
+    link, date and status tag written out (the template only places them)."""
     if not ms.groups_for_user(user):
         return None
     notes = ms.published_notes_for(user, limit=4)
     actions = ms.open_actions_for(user, limit=5)
     if not notes and not actions:
         return None
-    return {"notes": notes, "actions": actions, "today": timezone.localdate()}
+    today = timezone.localdate()
+    meeting = pk_path("groups:portal_meeting")
+    return {
+        "notes": [
+            {
+                "href": meeting(meeting_id),
+                "group": group,
+                "starts": date_text(starts_at, "j M Y") if starts_at else "",
+            }
+            for meeting_id, group, starts_at in notes
+        ],
+        "actions": [
+            {
+                "title": title,
+                "who": (owner_full_name or "") if owner_id is not None else owner_name,
+                "due": date_text(due_on, "j M Y") if due_on else "",
+                "href": meeting(meeting_id),
+                "group": group,
+                "tag": action_tag_of(status, overdue=Action.overdue_on(status, due_on, today)),
+            }
+            for (
+                title,
+                status,
+                due_on,
+                owner_id,
+                owner_full_name,
+                owner_name,
+                meeting_id,
+                group,
+            ) in actions
+        ],
+    }

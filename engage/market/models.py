@@ -514,6 +514,16 @@ class AudienceFields(models.Model):
         abstract = True
 
     def audience(self) -> Audience:
+        return self.audience_with(
+            service_types=frozenset(t.slug for t in self.audience_service_types.all()),
+            localities=frozenset(loc.slug for loc in self.audience_localities.all()),
+        )
+
+    def audience_with(
+        self, *, service_types: frozenset[str], localities: frozenset[str]
+    ) -> Audience:
+        """``audience()`` from the slugs of its service types and localities, read by the
+        caller (for many rows at once, without prefetching each relation)."""
         from engage.market.audience import Audience
 
         levels = {
@@ -526,8 +536,8 @@ class AudienceFields(models.Model):
             if chosen
         }
         return Audience(
-            service_types=frozenset(t.slug for t in self.audience_service_types.all()),
+            service_types=service_types,
             levels=frozenset(str(level) for level in levels),
-            localities=frozenset(loc.slug for loc in self.audience_localities.all()),
+            localities=localities,
             tier_one_only=self.tier_one_only,
         )

@@ -109,5 +109,7 @@ def test_the_portal_panel_shows_the_first_five_and_counts_them_all(
     user = contact.user
     panel = panels.portal_upcoming_events(user, contact.provider)
     assert panel is not None
-    assert [a.pk for a, _ in panel["rows"]] == [a.pk for a in meant[: panels.PORTAL_EVENTS_SHOWN]]
+    assert [row["pk"] for row in panel["rows"]] == [
+        a.pk for a in meant[: panels.PORTAL_EVENTS_SHOWN]
+    ]
     assert panel["total"] == len(meant) > panels.PORTAL_EVENTS_SHOWN

@@ -4,6 +4,7 @@ and the reason a proposal was declined only when it is theirs."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from engage.api.services import create_token
 from engage.groups import forward_plan as plan
@@ -181,3 +182,41 @@ def test_api_action_patch_needs_owner_group_owner_or_pem_and_an_outcome_when_don
     answer = api("patch", path, data={"status": "done", "outcome": "Piloted in North."})
     assert answer.status_code == 200
     assert answer.json()["status"] == "done" and len(answer.json()["updates"]) == 2
+
+
+def test_portal_home_lists_open_actions_with_owner_due_date_link_and_status(
+    client_for, provider_a_user, officer, pem, plans
+) -> None:
+    from datetime import timedelta
+
+    from engage.groups import actions as action_services
+
+    meeting = plans["north"]
+    today = timezone.localdate()
+    action_services.create_action(
+        actor=pem,
+        meeting=meeting,
+        title="Share the rota",
+        owner=officer.officer,
+        due_on=today + timedelta(days=7),
+    )
+    action_services.create_action(
+        actor=pem,
+        meeting=meeting,
+        title="Send the costs",
+        owner_name="Chair of the forum",
+        due_on=today - timedelta(days=1),
+    )
+    home = client_for(provider_a_user).get("/portal/").text
+    link = f'(<a class="govuk-link" href="/groups/forward-plans/meetings/{meeting.pk}/">'
+    due, overdue = (f"{d.day} {d:%b %Y}" for d in (today + timedelta(7), today - timedelta(1)))
+    assert (
+        f'<li>Share the rota <span class="govuk-body-s">— {officer.full_name}, due {due} '
+        f"{link}North Home Care Group</a>)</span> "
+        '<strong class="govuk-tag govuk-tag--blue">Open</strong></li>'
+    ) in home
+    assert (
+        '<li>Send the costs <span class="govuk-body-s">— Chair of the forum, due '
+        f"{overdue} {link}North Home Care Group</a>)"
+        '</span> <strong class="govuk-tag govuk-tag--red">Overdue</strong></li>'
+    ) in home

@@ -49,7 +49,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     # Session, user, contact, the contact's segments (once, for events and groups), and a fixed
     # few per panel (who to contact, enquiries, events; forward plans and meetings: the groups
     # meant for them, three lists; evaluations to give and you said, we did: three more).
-    "portal:home": ("provider", 18),
+    "portal:home": ("provider", 17),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 11),
@@ -64,8 +64,8 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:group_actions": ("pem", 11),
     "groups:my_actions": ("officer", 4),
     "groups:action_detail": ("officer", 5),
-    "groups:portal_forward_plans": ("provider", 9),
-    "groups:portal_meeting": ("provider", 11),
+    "groups:portal_forward_plans": ("provider", 8),
+    "groups:portal_meeting": ("provider", 10),
     "core:home#officer": ("officer", 6),
     "groups:standards": ("pem", 10),
     "groups:meeting_sessions": ("pem", 8),

@@ -106,9 +106,14 @@ def item_status_tag(status: str) -> SafeString:
 @register.simple_tag
 def action_status_tag(action: Any, today: Any = None) -> SafeString:
     """An action's status as a tag; "Overdue" when open past its due date."""
-    if today is not None and action.is_overdue(today):
+    return action_tag_of(action.status, overdue=today is not None and action.is_overdue(today))
+
+
+def action_tag_of(status: str, *, overdue: bool) -> SafeString:
+    """``action_status_tag`` of an action of ``status``, overdue or not."""
+    if overdue:
         return _tag("Overdue", "red")
-    value = ActionStatus(action.status)
+    value = ActionStatus(status)
     return _tag(value.label, _ACTION_COLOURS[value])
 
 
