@@ -408,20 +408,7 @@ class FlaggedGroup(NamedTuple):
 
 
 #: What ``jaded_groups`` reads of each meeting, in ``_point``'s order after the group's.
-_POINT_FIELDS = (
-    "group_id",
-    "group__name",
-    "pk",
-    "activity_id",
-    "activity__title",
-    "activity__starts_at",
-    "registered",
-    "attended",
-    "contacts_recorded",
-    "invited",
-    "answered",
-    "usefulness",
-)
+_POINT_FIELDS = ("group_id", "group__name", *POINT_FIELDS)
 
 
 @cache
