@@ -7,6 +7,7 @@ way everywhere, so every list sorts, pages and exports alike.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,17 @@ def page_links(page: Page[Any], window: int = 2) -> list[int | None]:
         links.append(n)
         previous = n
     return links
+
+
+def as_html(value: Any) -> str:
+    """``value`` as ``{{ value }}`` prints it (autoescaping): markup already marked safe as it
+    is, anything else as text, escaped. For tags that write a table's rows in Python; quicker
+    than ``conditional_escape`` for the plain strings that make up nearly every cell."""
+    if type(value) is str:
+        return html.escape(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 #: A pk no row has, reversed into a path to mark where each row's pk goes.

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from html import escape as escape_text
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from engage.core.date_text import date_text
-from engage.core.listing import pk_path
+from engage.core.listing import as_html, pk_path
 from engage.enquiries.models import Status
 from engage.enquiries.selectors import who_to_contact as contacts_of
 
@@ -82,19 +81,14 @@ def _due_cell(
     return mark_safe(cell + _OVERDUE if is_overdue else cell)  # noqa: S308 - escaped above
 
 
-def _text(value: Any) -> str:
-    """``{{ value }}`` of a column's value: text (nearly always) escaped as is."""
-    return escape_text(value) if type(value) is str else str(conditional_escape(value))
-
-
 @register.simple_tag
 def queue_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
     """The rows of the enquiry queue, from tuples of ``selectors.QUEUE_ROW_FIELDS``.
 
     Built here rather than with a template loop: the queue shows 50 enquiries a page, and a
     row rendered node by node (its link, dates, status tag and owner) costs several times one
-    built in one pass. Every value is escaped here (plain ``html.escape``, what Django's
-    ``escape`` does without its lazy-string wrapping).
+    built in one pass. Every value is escaped here, as autoescaping does
+    (``core.listing.as_html``).
     """
     detail = pk_path("enquiries:detail")
     tags: dict[str, str] = {}
@@ -119,16 +113,16 @@ def queue_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
         if status not in tags:
             tags[status] = _status_tag(status)
         owner = (
-            _text(owner_name)
+            as_html(owner_name)
             if owner_id is not None
-            else f'<span class="govuk-body-s">{_text(team)} queue</span>'
+            else f'<span class="govuk-body-s">{as_html(team)} queue</span>'
         )
         written.append(
             '\n  <tr class="govuk-table__row">\n'
             '    <td class="govuk-table__cell engage-nowrap">'
-            f'<a class="govuk-link" href="{detail(pk)}">{_text(reference)}</a></td>\n'
-            f'    <td class="govuk-table__cell"><strong>{_text(subject)}</strong><br>'
-            f'{_text(provider)}<br><span class="engage-muted">{_text(category)}</span>'
+            f'<a class="govuk-link" href="{detail(pk)}">{as_html(reference)}</a></td>\n'
+            f'    <td class="govuk-table__cell"><strong>{as_html(subject)}</strong><br>'
+            f'{as_html(provider)}<br><span class="engage-muted">{as_html(category)}</span>'
             f"{_SAFEGUARDING if safeguarding else ''}</td>\n"
             f'    <td class="govuk-table__cell">{tags[status]}</td>\n'
             f'    <td class="govuk-table__cell">{owner}</td>\n'

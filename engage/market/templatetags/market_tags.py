@@ -8,23 +8,15 @@ same markup as the template loop it replaces, escaping every value as autoescapi
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
 
-from engage.core.listing import pk_path
+from engage.core.listing import as_html, pk_path
 
 register = template.Library()
-
-
-def _text(value: Any) -> str:
-    """``value`` as ``{{ value }}`` prints it: escaped unless already safe (conditional_escape)."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
 
 
 @register.simple_tag
@@ -57,8 +49,8 @@ def select_options(field: Any) -> SafeString:
     chosen = str(field.value())
     return SafeString(
         "".join(
-            f'<option value="{_text(value)}"{" selected" if str(value) == chosen else ""}>'
-            f"{_text(text)}</option>"
+            f'<option value="{as_html(value)}"{" selected" if str(value) == chosen else ""}>'
+            f"{as_html(text)}</option>"
             for value, text in field.field.choices
         )
     )
@@ -72,17 +64,17 @@ def checkbox_items(field: Any) -> SafeString:
     widget = field.field.widget
     selected = set(widget.format_value(field.value()))
     base_id = widget.attrs.get("id") or field.auto_id
-    name = _text(field.html_name)
+    name = as_html(field.html_name)
     items = []
     for index, (value, label) in enumerate(field.field.choices):
-        ident = _text(f"{base_id}_{index}" if base_id else None)
+        ident = as_html(f"{base_id}_{index}" if base_id else None)
         checked = " checked" if str(value) in selected else ""
         items.append(
             '\n          <div class="govuk-checkboxes__item">\n'
             f'            <input class="govuk-checkboxes__input" id="{ident}" name="{name}"'
-            f' type="checkbox" value="{_text(value)}"{checked}>\n'
+            f' type="checkbox" value="{as_html(value)}"{checked}>\n'
             f'            <label class="govuk-label govuk-checkboxes__label" for="{ident}">'
-            f"{_text(label)}</label>\n"
+            f"{as_html(label)}</label>\n"
             "          </div>\n          "
         )
     return SafeString("".join(items))
@@ -103,7 +95,7 @@ def provider_rows(rows: Iterable[dict[str, Any]], selectable: bool) -> SafeStrin
     out = []
     for row in rows:
         pk = row["pk"]
-        name = _text(row["name"])
+        name = as_html(row["name"])
         select = ""
         if selectable:
             select = (
@@ -119,18 +111,18 @@ def provider_rows(rows: Iterable[dict[str, Any]], selectable: bool) -> SafeStrin
             )
         cqc_id = row["cqc_provider_id"]
         cqc = (
-            f'<br><span class="govuk-body-s engage-secondary">{_text(cqc_id)}</span>'
+            f'<br><span class="govuk-body-s engage-secondary">{as_html(cqc_id)}</span>'
             if cqc_id
             else ""
         )
         manager = (
-            _text(row["contract_manager__user__full_name"])
+            as_html(row["contract_manager__user__full_name"])
             if row["contract_manager_id"] is not None
             else _NO_MANAGER
         )
         associations = "".join(
             '<strong class="govuk-tag govuk-tag--blue engage-tag--inline"'
-            f' title="{_text(association)}">{_text(short_name or association)}</strong>'
+            f' title="{as_html(association)}">{as_html(short_name or association)}</strong>'
             for _, association, short_name in row["associations"]
         )
         out.append(
@@ -178,12 +170,12 @@ def service_rows(services: Iterable[Any]) -> SafeString:
         out.append(
             '\n  <tr class="govuk-table__row">\n'
             f'    <td class="govuk-table__cell"><a class="govuk-link"'
-            f' href="{detail_url(service.pk)}">{_text(service.name)}</a>'
+            f' href="{detail_url(service.pk)}">{as_html(service.name)}</a>'
             f"{'' if service.is_active else _DEREGISTERED_TAG}"
-            f'<br><span class="govuk-body-s engage-secondary">{_text(service.postcode)}</span></td>\n'
+            f'<br><span class="govuk-body-s engage-secondary">{as_html(service.postcode)}</span></td>\n'
             f'    <td class="govuk-table__cell">'
-            f"{', '.join(_text(kind.name) for kind in service.type_list)}</td>\n"
-            f'    <td class="govuk-table__cell">{_text(locality) if locality else "–"}</td>\n'
+            f"{', '.join(as_html(kind.name) for kind in service.type_list)}</td>\n"
+            f'    <td class="govuk-table__cell">{as_html(locality) if locality else "–"}</td>\n'
             f'    <td class="govuk-table__cell govuk-table__cell--numeric">'
             f"{'–' if beds is None else beds}</td>\n"
             f'    <td class="govuk-table__cell">{_RATING_TAGS.get(service.rating, _NOT_RATED)}\n</td>\n'
@@ -205,15 +197,15 @@ def contact_rows(contacts: Iterable[Any]) -> SafeString:
     out = []
     for contact in contacts:
         job_title = (
-            f'<br><span class="govuk-body-s engage-secondary">{_text(contact.job_title)}</span>'
+            f'<br><span class="govuk-body-s engage-secondary">{as_html(contact.job_title)}</span>'
             if contact.job_title
             else ""
         )
-        places = [_text(service.name) for service in contact.services.all()]
+        places = [as_html(service.name) for service in contact.services.all()]
         works_at = ", ".join(places) if places else "Across the provider"
         email = _NO_EMAIL
         if contact.email:
-            email = _text(contact.email)
+            email = as_html(contact.email)
             if not contact.can_be_emailed:
                 reason = "Unsubscribed" if contact.unsubscribed else "No consent"
                 email += (
@@ -223,9 +215,9 @@ def contact_rows(contacts: Iterable[Any]) -> SafeString:
         out.append(
             '\n  <tr class="govuk-table__row">\n'
             f'    <td class="govuk-table__cell"><a class="govuk-link"'
-            f' href="{detail_url(contact.pk)}">{_text(contact.name)}</a>'
+            f' href="{detail_url(contact.pk)}">{as_html(contact.name)}</a>'
             f"{job_title}{'' if contact.is_active else _LEFT_TAG}</td>\n"
-            f'    <td class="govuk-table__cell">{_text(contact.get_level_display())}</td>\n'
+            f'    <td class="govuk-table__cell">{as_html(contact.get_level_display())}</td>\n'
             f'    <td class="govuk-table__cell">{works_at}</td>\n'
             f'    <td class="govuk-table__cell">{email}</td>\n'
             "  </tr>\n  "
