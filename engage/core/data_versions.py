@@ -61,14 +61,24 @@ def forget_all() -> None:
     DataVersion.objects.all().delete()
 
 
-def cached(name: str, parts: Hashable, compute: Callable[[], T], *, timeout: int) -> T:
+def cached(
+    name: str,
+    parts: Hashable,
+    compute: Callable[[], T],
+    *,
+    timeout: int,
+    usable: Callable[[T], bool] | None = None,
+) -> T:
     """``compute()``, cached under ``name``'s current version and ``parts`` (whatever else the
-    value depends on: filters, the day, settings). ``timeout`` only frees memory."""
+    value depends on: filters, the day, settings). ``timeout`` only frees memory. ``usable``,
+    if given, says whether a cached value still holds (a value that depends on the time of
+    day, say, checked against the time it holds until); when it does not, it is computed and
+    stored again."""
     version = current(name)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"data:{name}:{version}:{digest}"
     found: Any = cache.get(key)
-    if found is None:
+    if found is None or (usable is not None and not usable(found)):
         found = compute()
         cache.set(key, found, timeout)
     return found  # type: ignore[no-any-return]

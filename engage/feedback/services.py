@@ -139,6 +139,8 @@ def send_evaluations(*, activity_id: int) -> int:
             for contact in evaluation_recipients(activity).exclude(pk__in=already).distinct()
         ]
         EvaluationInvitation.objects.bulk_create(new, batch_size=500)
+        if new:  # bulk_create sends no signals: the standards read the invitations
+            _bump_standards()
         created = list(
             EvaluationInvitation.objects.filter(activity=activity)
             .exclude(contact_id__in=already)
@@ -147,6 +149,15 @@ def send_evaluations(*, activity_id: int) -> int:
         for invitation in created:
             _evaluation_email(invitation, reminder=False)
         return len(created)
+
+
+def _bump_standards() -> None:
+    """Make the groups' cached compliance with the standards stale (they read evaluation
+    invitations and answers), after a bulk write that sends no signals."""
+    from engage.core import data_versions
+    from engage.groups.standards import DATA_VERSION
+
+    data_versions.bump(DATA_VERSION)
 
 
 def send_evaluations_after_commit(activity_id: int) -> None:
@@ -254,6 +265,9 @@ def submit_evaluation(
         for row in rows:
             row.response = response
         EvaluationAnswer.objects.bulk_create(rows)
+        # The update of responded_at and bulk_create send no signals (the response's save
+        # does, but the answers are what the standards' jadedness signal reads).
+        _bump_standards()
         return response
 
 

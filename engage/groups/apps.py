@@ -11,7 +11,9 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from engage.groups import models
+        from engage.groups import models, standards
+
+        standards.connect()
 
         auditlog.register(
             models.EngagementGroup,

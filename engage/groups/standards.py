@@ -24,9 +24,10 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from engage.core import data_versions
 from engage.core.working_days import add_working_days, local_date
 from engage.engagement.models import Activity, Attendance
 from engage.groups.models import (
@@ -197,17 +198,27 @@ def jadedness_by_group(last: Sequence[int]) -> dict[int, str]:
 def provider_items_by_group(group_ids: Iterable[int], since: datetime) -> dict[int, int]:
     """Forward plan items proposed by providers through the portal since ``since``, per group:
     a key for every group asked about. One query."""
+    return _provider_items(group_ids, since)[0]
+
+
+def _provider_items(
+    group_ids: Iterable[int], since: datetime
+) -> tuple[dict[int, int], datetime | None]:
+    """``provider_items_by_group`` and when the oldest item counted was made (None: none)."""
     ids = list(group_ids)
     counts: dict[int, int] = dict.fromkeys(ids, 0)
-    counts.update(
+    oldest: datetime | None = None
+    for group_id, n, first in (
         ForwardPlanItem.objects.filter(
             group_id__in=ids, proposer_contact__isnull=False, created_at__gte=since
         )
         .values("group_id")
-        .annotate(n=Count("pk"))
-        .values_list("group_id", "n")
-    )
-    return counts
+        .annotate(n=Count("pk"), first=Min("created_at"))
+        .values_list("group_id", "n", "first")
+    ):
+        counts[group_id] = n
+        oldest = first if oldest is None else min(oldest, first)
+    return counts, oldest
 
 
 # --- The rules (pure) -----------------------------------------------------------------------
@@ -493,6 +504,16 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
     with when their notes were sent), their required teams, the officers and partners who
     attended, and the seams.
     """
+    return _facts_and_when_they_change(groups, now=now)[0]
+
+
+def _facts_and_when_they_change(
+    groups: Sequence[EngagementGroup], *, now: datetime
+) -> tuple[dict[int, GroupFacts], datetime | None]:
+    """``group_facts``, and the first moment from ``now`` at which the same data would be read
+    differently (None: never, on the same day): a meeting read starts (it is then past) or
+    leaves the last 12 months, or so does the oldest provider item counted. Apart from the
+    day (``local_date(now)``) the facts depend on ``now`` only through those comparisons."""
     group_ids = [g.pk for g in groups]
     since = year_ago(now)
     rows = (
@@ -516,8 +537,12 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
     # Each group's held meetings of all time, oldest first: the jadedness signal reads the last
     # three.
     held_by_group: dict[int, list[int]] = defaultdict(list)
+    # What is read as "in the last 12 months" stays so until ``window`` after it.
+    window = now - since
+    changes: list[datetime] = []
     for row in rows:
         pk, group_id, _, starts_at, status, sent_at = row
+        changes.extend(moment for moment in (starts_at, starts_at + window) if moment >= now)
         if status in HELD_STATUSES:
             held_by_group[group_id].append(pk)
         if starts_at >= since:
@@ -547,7 +572,9 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
         if organisation_id:
             partners_by_activity[activity_id].add(organisation_id)
     evaluations = evaluations_by_meeting({pk: activity_id for pk, _, activity_id, *_ in meetings})
-    items = provider_items_by_group(group_ids, since)
+    items, oldest_item = _provider_items(group_ids, since)
+    if oldest_item is not None:
+        changes.append(oldest_item + window)
     jaded = jadedness_by_group([pk for pks in held_by_group.values() for pk in pks[-3:]])
     by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
     for pk, group_id, activity_id, starts_at, status, _ in meetings:
@@ -561,7 +588,7 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
                 partners_present=frozenset(partners_by_activity.get(activity_id, ())),
             )
         )
-    return {
+    facts = {
         group.pk: GroupFacts(
             pk=group.pk,
             frequency_target=group.frequency_target,
@@ -578,21 +605,100 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
         )
         for group in groups
     }
+    return facts, min(changes, default=None)
 
 
 def notes_due_days() -> int:
     return int(settings.GROUPS_NOTES_DUE_WORKING_DAYS)
 
 
+#: The data version (``engage.core.data_versions``) of everything the standards read; see
+#: ``connect``.
+DATA_VERSION = "groups-standards"
+#: Cached results are checked against the version and the time on every use; the timeout
+#: only frees memory.
+CACHE_TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """Compliance worked out at ``computed_at``, which holds until ``changes_at`` (None: all
+    day; the day is part of the key)."""
+
+    computed_at: datetime
+    changes_at: datetime | None
+    compliance: dict[int, Compliance]
+
+
 def compliance_for(
     groups: Sequence[EngagementGroup] | QuerySet[EngagementGroup], *, now: datetime | None = None
 ) -> dict[int, Compliance]:
-    """Each group's compliance with the standards, by group id (fixed queries)."""
+    """Each group's compliance with the standards, by group id (fixed queries, or one).
+
+    Cached under the ``groups-standards`` data version, which every write to what the facts
+    are read from bumps (``connect``), keyed by the groups, the day and the settings read, and
+    used only at a time on which the facts read the same (``_facts_and_when_they_change``).
+    """
     now = now or timezone.now()
     groups = list(groups)
-    facts = group_facts(groups, now=now)
     due = notes_due_days()
-    return {pk: assess(f, now=now, notes_due_days=due) for pk, f in facts.items()}
+
+    def compute() -> _Cached:
+        facts, changes_at = _facts_and_when_they_change(groups, now=now)
+        return _Cached(
+            now, changes_at, {pk: assess(f, now=now, notes_due_days=due) for pk, f in facts.items()}
+        )
+
+    def usable(found: _Cached) -> bool:
+        return found.computed_at <= now and (found.changes_at is None or now < found.changes_at)
+
+    closures = tuple(str(day) for day in getattr(settings, "ENGAGE_CLOSURE_DATES", ()))
+    parts = ("compliance", tuple(g.pk for g in groups), local_date(now), due, closures)
+    found = data_versions.cached(DATA_VERSION, parts, compute, timeout=CACHE_TIMEOUT, usable=usable)
+    return found.compliance
+
+
+def connect() -> None:
+    """Bump the standards' data version on every save and delete of what ``group_facts`` and
+    the seams read, and every change of the many-to-many fields they read (from
+    ``GroupsConfig.ready``). Bulk writes send no signals: their writers call
+    ``data_versions.bump(DATA_VERSION)`` themselves (the feedback services' invitations,
+    responses and answers); the demo data calls ``data_versions.forget_all()``."""
+    from engage.council.models import Officer, PartnerOrganisation, PartnerPerson, Team
+    from engage.engagement.models import Registration
+    from engage.feedback.models import (
+        EvaluationAnswer,
+        EvaluationInvitation,
+        EvaluationQuestion,
+        EvaluationResponse,
+    )
+    from engage.groups.models import MeetingNotes
+
+    data_versions.watch(
+        DATA_VERSION,
+        (
+            # The groups (targets, horizon, status) and their meetings, with notes.
+            EngagementGroup,
+            Meeting,
+            Activity,
+            MeetingNotes,
+            # Teams that must attend and who attended (officers' teams, partners' bodies).
+            Team,
+            Attendance,
+            Officer,
+            PartnerPerson,
+            PartnerOrganisation,
+            # Evaluations and the jadedness signal's figures.
+            Registration,
+            EvaluationInvitation,
+            EvaluationResponse,
+            EvaluationAnswer,
+            EvaluationQuestion,
+            # Provider items on the forward plan.
+            ForwardPlanItem,
+        ),
+        m2m=(EngagementGroup.invited_partners.through, Activity.required_teams.through),
+    )
 
 
 @dataclass
