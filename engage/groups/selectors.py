@@ -275,19 +275,18 @@ def register_totals(*, today: date | None = None) -> dict[str, int]:
 
 
 def with_register_figures(
-    groups: QuerySet[EngagementGroup], *, today: date | None = None
+    groups: QuerySet[EngagementGroup], *, today: date | None = None, maturity: bool = True
 ) -> QuerySet[EngagementGroup]:
     """Annotate each group's terms of reference state and latest maturity (two joins, two
-    subqueries).
+    subqueries; ``maturity=False``: the terms only, for a page that shows no latest maturity).
 
     ``terms_state`` is a ``TermsState`` value: current (an approved version whose review date
     has not passed), review-overdue (approved, review date passed) or none (never approved).
     """
     today = today or timezone.localdate()
-    latest = MaturityAssessment.objects.filter(group=OuterRef("pk")).order_by("-assessed_on", "-pk")
     # A group has at most one approved version and one draft (database constraints), so each
     # is one left join rather than a subquery per column.
-    return groups.annotate(
+    groups = groups.annotate(
         approved_terms=_approved_terms(),
         draft_terms=FilteredRelation(
             "terms_of_reference",
@@ -298,6 +297,11 @@ def with_register_figures(
         terms_review_due=F("approved_terms__review_due"),
         terms_draft_version=F("draft_terms__version"),
         terms_state=_terms_state("approved_terms__review_due", today),
+    )
+    if not maturity:
+        return groups
+    latest = MaturityAssessment.objects.filter(group=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    return groups.annotate(
         maturity_total=Subquery(
             latest.annotate(score_total=_maturity_total()).values("score_total")[:1],
             output_field=IntegerField(),
@@ -343,30 +347,88 @@ def groups_visible_to(user: Any) -> QuerySet[EngagementGroup]:
     return EngagementGroup.objects.all()
 
 
-def get_group_for_user(user: Any, pk: int, *, with_meetings: bool = True) -> EngagementGroup:
+def get_group_for_user(
+    user: Any, pk: int, *, with_meetings: bool = True, for_overview: bool = False
+) -> EngagementGroup:
     """One group, with everything its page shows loaded; 404 when it is not one ``user`` sees.
 
     ``with_meetings=False`` leaves out the meeting figures (``with_meeting_figures``), for a
     page that works them out from the meetings it loads anyway (``meeting_figures_of``).
+    ``for_overview=True`` leaves out the latest maturity (the overview reads the assessments,
+    ``maturity_trend``) and the many-to-many fields (it reads them as ``GroupLists``).
     """
-    groups = (
-        groups_visible_to(user)
-        .select_related("locality", "owner__user", "owner__team", "association", "created_by")
-        .prefetch_related(
+    groups = groups_visible_to(user).select_related(
+        "locality", "owner__user", "owner__team", "association", "created_by"
+    )
+    if not for_overview:
+        groups = groups.prefetch_related(
             "required_teams",
             "invited_partners",
             "streams",
             "audience_service_types",
             "audience_localities",
         )
-    )
-    groups = with_register_figures(groups)
+    groups = with_register_figures(groups, maturity=not for_overview)
     if with_meetings:
         groups = with_meeting_figures(groups)
-    group = groups.filter(pk=pk).first()
-    if group is None:
-        raise Http404("No such group")
-    return group
+    try:
+        return groups.get(pk=pk)
+    except EngagementGroup.DoesNotExist:
+        raise Http404("No such group") from None
+
+
+@dataclass(frozen=True)
+class GroupLists:
+    """What a group's overview shows of its many-to-many fields, as columns (cheaper to read
+    than the related objects): names, in the related models' own order."""
+
+    required_teams: list[str]
+    #: (organisation id, name)
+    invited_partners: list[tuple[int, str]]
+    #: (name, is the networking overlap)
+    streams: list[tuple[str, bool]]
+    audience_service_types: list[str]
+    audience_localities: list[str]
+
+
+def group_lists(group: EngagementGroup) -> GroupLists:
+    """The names of the group's teams that must attend, invited partners, streams and audience
+    (five small queries on the through tables)."""
+    through = {
+        name: getattr(EngagementGroup, name).through.objects.filter(engagementgroup_id=group.pk)
+        for name in (
+            "required_teams",
+            "invited_partners",
+            "streams",
+            "audience_service_types",
+            "audience_localities",
+        )
+    }
+    return GroupLists(
+        required_teams=list(
+            through["required_teams"].order_by("team__name").values_list("team__name", flat=True)
+        ),
+        invited_partners=list(
+            through["invited_partners"]
+            .order_by("partnerorganisation__name")
+            .values_list("partnerorganisation_id", "partnerorganisation__name")
+        ),
+        streams=list(
+            through["streams"]
+            .order_by("forumstream__position", "forumstream__name")
+            .values_list("forumstream__name", "forumstream__is_overlap")
+        ),
+        audience_service_types=list(
+            through["audience_service_types"]
+            .order_by("servicetype__position", "servicetype__name")
+            .values_list("servicetype__name", flat=True)
+        ),
+        audience_localities=list(
+            through["audience_localities"]
+            .order_by("locality__name")
+            .values_list("locality__name", flat=True)
+        ),
+    )
 
 
 def may_manage_group(user: Any, group: EngagementGroup) -> bool:
@@ -382,10 +444,16 @@ def may_manage_group(user: Any, group: EngagementGroup) -> bool:
     return officer_id is not None and group.owner_id == officer_id and user.is_active
 
 
-def audience_summary(group: EngagementGroup) -> list[tuple[str, str]]:
-    """The group's audience as (dimension, description) rows (prefetched many-to-many)."""
-    types = [t.name for t in group.audience_service_types.all()]
-    localities = [loc.name for loc in group.audience_localities.all()]
+def audience_summary(
+    group: EngagementGroup, lists: GroupLists | None = None
+) -> list[tuple[str, str]]:
+    """The group's audience as (dimension, description) rows (from ``lists``, or the
+    prefetched many-to-many)."""
+    if lists is not None:
+        types, localities = lists.audience_service_types, lists.audience_localities
+    else:
+        types = [t.name for t in group.audience_service_types.all()]
+        localities = [loc.name for loc in group.audience_localities.all()]
     levels = [
         label
         for chosen, label in (

@@ -223,7 +223,8 @@ def _group_create_details(
 
 @capability_required(Capability.GROUPS_VIEW)
 def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    group = selectors.get_group_for_user(request.user, pk, with_meetings=False)
+    group = selectors.get_group_for_user(request.user, pk, with_meetings=False, for_overview=True)
+    lists = selectors.group_lists(group)
     trend = selectors.maturity_trend(group)
     now = timezone.now()
     meetings = list(selectors.group_meetings(group))
@@ -240,7 +241,8 @@ def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "past": [m for m in meetings if m.activity.starts_at < now][:12],
             "past_total": sum(1 for m in meetings if m.activity.starts_at < now),
             "compliance": standards.compliance_for([group], now=now)[group.pk],
-            "audience": selectors.audience_summary(group),
+            "lists": lists,
+            "audience": selectors.audience_summary(group, lists),
             "trend": trend,
             "dimensions": DIMENSIONS,
             "may_manage": selectors.may_manage_group(request.user, group),
