@@ -320,7 +320,55 @@ def register(
     today: date | None = None,
 ) -> QuerySet[EngagementGroup]:
     """Every group for the register, filtered, with what each row shows already loaded."""
-    groups = EngagementGroup.objects.select_related("locality", "owner__user", "association")
+    groups = _register_filters(
+        EngagementGroup.objects.select_related("locality", "owner__user", "association"),
+        search=search,
+        kind=kind,
+        locality_slug=locality_slug,
+        status=status,
+    )
+    groups = with_meeting_figures(with_register_figures(groups, today=today))
+    if terms_state in TermsState.values:
+        groups = groups.filter(Q(terms_state=terms_state))
+    elif terms_state:
+        groups = groups.none()
+    return groups
+
+
+def register_count(
+    *,
+    search: str = "",
+    kind: str = "",
+    locality_slug: str = "",
+    status: str = "",
+    terms_state: str = "",
+    today: date | None = None,
+) -> int:
+    """How many groups ``register`` lists with the same filters: without a terms filter, a
+    count of the groups alone (the register's joins, at most one approved and one draft version
+    of terms a group, and its subqueries add no rows)."""
+    if terms_state:
+        return register(
+            search=search,
+            kind=kind,
+            locality_slug=locality_slug,
+            status=status,
+            terms_state=terms_state,
+            today=today,
+        ).count()
+    return _register_filters(
+        EngagementGroup.objects.all(),
+        search=search,
+        kind=kind,
+        locality_slug=locality_slug,
+        status=status,
+    ).count()
+
+
+def _register_filters(
+    groups: QuerySet[EngagementGroup], *, search: str, kind: str, locality_slug: str, status: str
+) -> QuerySet[EngagementGroup]:
+    """``groups`` filtered as the register's search, kind, locality and status ask."""
     if search:
         groups = groups.filter(Q(name__icontains=search) | Q(purpose__icontains=search))
     if kind in GroupKind.values:
@@ -332,11 +380,6 @@ def register(
     if status in GroupStatus.values:
         groups = groups.filter(status=status)
     elif status:
-        groups = groups.none()
-    groups = with_meeting_figures(with_register_figures(groups, today=today))
-    if terms_state in TermsState.values:
-        groups = groups.filter(Q(terms_state=terms_state))
-    elif terms_state:
         groups = groups.none()
     return groups
 

@@ -105,7 +105,15 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
         return export_response(
             export_format, filename_stem="engagement-groups", columns=REGISTER_EXPORT, rows=groups
         )
-    page = paginate(request, groups)
+    # Counted without the rows' joins and subqueries (the same filters, the same number).
+    count = selectors.register_count(
+        search=params["search"],
+        kind=params["kind"],
+        locality_slug=params["locality_slug"],
+        status=params["status"],
+        terms_state=params["terms_state"],
+    )
+    page = paginate(request, groups, count=count)
     rows = list(page.object_list)
     page.object_list = rows
     for group in rows:
