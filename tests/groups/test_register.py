@@ -194,3 +194,65 @@ def test_meeting_figures_of_loaded_meetings_follow_the_register_rule(meetings) -
     now = timezone.now()
     annotated = with_meeting_figures(EngagementGroup.objects.filter(pk=group.pk), now=now).get()
     assert meeting_figures_of(group_meetings(group), now=now) == meeting_figures(annotated)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"kind": GroupKind.PROVIDER_FORUM},
+        {"kind": "no-such-kind"},
+        {"locality_slug": "mid"},
+        {"status": GroupStatus.CLOSED},
+        {"status": "no-such-status"},
+        {"search": "forum"},
+        {"terms_state": "current"},
+        {"terms_state": "none", "kind": GroupKind.STRATEGIC},
+        {"terms_state": "no-such-state"},
+    ],
+)
+def test_the_register_count_is_the_number_of_groups_it_lists(localities, filters) -> None:
+    from engage.groups.selectors import register_count
+
+    _populate(3, localities)
+    # A group with an approved version and a draft of its terms, and two assessments: still
+    # one row.
+    forum = ForumFactory(locality=localities["mid"])
+    TermsFactory(group=forum, version=1)
+    TermsFactory(
+        group=forum, version=2, status="draft", approved_on=None, approved_by=None, review_due=None
+    )
+    AssessmentFactory(group=forum)
+    AssessmentFactory(group=forum, assessed_on=TODAY - timedelta(days=100))
+    assert register_count(**filters) == len(list(register(**filters)))
+
+
+def test_the_group_page_lists_teams_partners_streams_and_audience_in_order(
+    client_for, pem, teams, localities, service_types
+) -> None:
+    from tests.council.factories import PartnerOrganisationFactory
+    from tests.groups.factories import ForumStreamFactory
+
+    forum = ForumFactory(locality=localities["mid"])
+    forum.required_teams.set([teams["safeguarding"], teams["contracts"]])
+    forum.invited_partners.set(
+        [
+            PartnerOrganisationFactory(name="Zeta Trust"),
+            PartnerOrganisationFactory(name="Alpha NHS"),
+        ]
+    )
+    forum.streams.set(
+        [
+            ForumStreamFactory(slug="b", name="Second", position=2),
+            ForumStreamFactory(slug="o", name="Overlap", position=1, is_overlap=True),
+        ]
+    )
+    forum.audience_localities.set([localities["south"], localities["mid"]])
+    page = client_for(pem).get(f"/groups/{forum.pk}/").content.decode()
+    assert "<li>Contracts</li><li>Safeguarding</li>" in page
+    assert "<li>Alpha NHS</li><li>Zeta Trust</li>" in page
+    assert (
+        '<li>Overlap <span class="govuk-body-s">(networking overlap, open to all)</span></li>'
+        "<li>Second</li>" in page
+    )
+    assert "Mid, South" in page
