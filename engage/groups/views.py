@@ -92,15 +92,16 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
         "status": request.GET.get("status", ""),
         "terms_state": request.GET.get("terms", ""),
     }
+    export_format = request.GET.get("export")
     groups = selectors.register(
         search=params["search"],
         kind=params["kind"],
         locality_slug=params["locality_slug"],
         status=params["status"],
         terms_state=params["terms_state"],
+        with_meetings=export_format in {"csv", "xlsx"},
     )
     groups, sort = sort_queryset(request, groups, REGISTER_SORTS, "name")
-    export_format = request.GET.get("export")
     if export_format in {"csv", "xlsx"}:
         return export_response(
             export_format, filename_stem="engagement-groups", columns=REGISTER_EXPORT, rows=groups
@@ -116,8 +117,9 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
     page = paginate(request, groups, count=count)
     rows = list(page.object_list)
     page.object_list = rows
+    figures = selectors.meeting_figures_by_group(group.pk for group in rows)
     for group in rows:
-        group.figures = meeting_figures(group)
+        group.figures = figures[group.pk]
     totals = selectors.register_totals()
     return render(
         request,
