@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from engage.accounts.permissions import Capability
+from engage.core.listing import as_html
 from engage.core.markdown import render_markdown
 from engage.engagement.models import Activity
 from engage.groups.models import (
@@ -337,3 +338,32 @@ def standards_rows(rows: Iterable[tuple[Any, Any]]) -> SafeString:
             )
         )
     return SafeString("".join(out))
+
+
+#: A standard's outcome as the compliance panel tags it, and what the template wrote after the
+#: tag (the ``{% if %}`` branches kept their line break, the last one did not).
+_OUTCOME_TAGS = {
+    "met": '<strong class="govuk-tag govuk-tag--green">Met</strong>\n      ',
+    "not-met": '<strong class="govuk-tag govuk-tag--red">Not met</strong>\n      ',
+    "not-measured": '<strong class="govuk-tag govuk-tag--grey">Not measured</strong>\n      ',
+}
+_OTHER_OUTCOME_TAG = '<strong class="govuk-tag govuk-tag--grey">Does not apply</strong>'
+
+
+@register.simple_tag
+def compliance_items(results: Iterable[Any]) -> SafeString:
+    """The items of a group's compliance panel, one per ``standards.StandardResult``, written
+    in Python rather than by the template; the markup is what the template wrote."""
+    return SafeString(
+        "".join(
+            "\n    <li>\n      "
+            + _OUTCOME_TAGS.get(str(result.outcome), _OTHER_OUTCOME_TAG)
+            + '\n      <span class="govuk-body govuk-!-font-weight-bold govuk-!-display-block'
+            ' govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
+            + as_html(result.title)
+            + '</span>\n      <span class="govuk-body-s govuk-!-display-block">'
+            + as_html(result.reason)
+            + "</span>\n    </li>\n  "
+            for result in results
+        )
+    )
