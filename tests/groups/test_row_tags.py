@@ -197,3 +197,31 @@ def test_standards_rows_write_what_the_template_wrote(localities: dict[str, Any]
     assert "Every measured standard is met" in expected and "Nothing measured yet" in expected
     assert "&lt;forum&gt;" in expected and "33%" in expected
     assert Template("{% load groups_tags %}{% standards_rows rows %}").render(context) == expected
+
+
+COMPLIANCE_ITEMS_REFERENCE = Template(
+    """{% for result in results %}
+    <li>
+      {% if result.outcome == "met" %}<strong class="govuk-tag govuk-tag--green">Met</strong>
+      {% elif result.outcome == "not-met" %}<strong class="govuk-tag govuk-tag--red">Not met</strong>
+      {% elif result.outcome == "not-measured" %}<strong class="govuk-tag govuk-tag--grey">Not measured</strong>
+      {% else %}<strong class="govuk-tag govuk-tag--grey">Does not apply</strong>{% endif %}
+      <span class="govuk-body govuk-!-font-weight-bold govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0">{{ result.title }}</span>
+      <span class="govuk-body-s govuk-!-display-block">{{ result.reason }}</span>
+    </li>
+  {% endfor %}"""
+)
+
+
+def test_compliance_items_write_what_the_template_wrote() -> None:
+    from engage.groups.standards import Outcome, StandardResult
+
+    results = [
+        StandardResult(outcome.value, f"Standard <{outcome.value}>", outcome, "Met twice & 'more'")
+        for outcome in Outcome
+    ]
+    context = Context({"results": results})
+    expected = COMPLIANCE_ITEMS_REFERENCE.render(context)
+    assert "Does not apply" in expected and "&lt;met&gt;" in expected and "&#x27;more" in expected
+    rendered = Template("{% load groups_tags %}{% compliance_items results %}").render(context)
+    assert rendered == expected
