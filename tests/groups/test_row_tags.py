@@ -225,3 +225,25 @@ def test_compliance_items_write_what_the_template_wrote() -> None:
     assert "Does not apply" in expected and "&lt;met&gt;" in expected and "&#x27;more" in expected
     rendered = Template("{% load groups_tags %}{% compliance_items results %}").render(context)
     assert rendered == expected
+
+
+MATURITY_ROWS_REFERENCE = Template(
+    """{% for row in trend.table_rows %}
+      <tr class="govuk-table__row{% if row.is_average %} engage-maturity-table__average{% endif %}">
+        <th scope="row" class="govuk-table__header">{% if row.dimension %}<abbr title="{{ row.dimension.label }}">{{ row.dimension.short_label }}</abbr>{% else %}Average{% endif %}</th>
+        {% for value in row.values %}<td class="govuk-table__cell govuk-table__cell--numeric">{{ value }}</td>{% endfor %}
+      </tr>
+      {% endfor %}"""
+)
+
+
+def test_maturity_rows_write_what_the_template_wrote() -> None:
+    from engage.groups.selectors import maturity_trend
+
+    group = GroupFactory()
+    AssessmentFactory(group=group, assessed_on=TODAY - timedelta(days=300))
+    AssessmentFactory(group=group, assessed_on=TODAY - timedelta(days=100), purpose_score=4)
+    context = Context({"trend": maturity_trend(group)})
+    expected = MATURITY_ROWS_REFERENCE.render(context)
+    assert "engage-maturity-table__average" in expected and "2.4" in expected
+    assert Template("{% load groups_tags %}{% maturity_rows trend %}").render(context) == expected

@@ -367,3 +367,31 @@ def compliance_items(results: Iterable[Any]) -> SafeString:
             for result in results
         )
     )
+
+
+@register.simple_tag
+def maturity_rows(trend: Any) -> SafeString:
+    """The rows of a group's table of scores by assessment (``selectors.MaturityTrend``), one
+    per dimension and one for the average, written in Python rather than by the template; the
+    markup is what the template wrote."""
+    out = []
+    for row in trend.table_rows():
+        dimension = row["dimension"]
+        if dimension:
+            heading = (
+                f'<abbr title="{as_html(dimension.label)}">{as_html(dimension.short_label)}</abbr>'
+            )
+        else:
+            heading = "Average"
+        cells = "".join(
+            f'<td class="govuk-table__cell govuk-table__cell--numeric">{as_html(value)}</td>'
+            for value in row["values"]
+        )
+        average = " engage-maturity-table__average" if row["is_average"] else ""
+        out.append(
+            f'\n      <tr class="govuk-table__row{average}">\n'
+            f'        <th scope="row" class="govuk-table__header">{heading}</th>\n'
+            f"        {cells}\n"
+            "      </tr>\n      "
+        )
+    return SafeString("".join(out))
