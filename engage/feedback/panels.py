@@ -17,14 +17,22 @@ def portal_evaluations(user: Any, provider: Any) -> dict[str, Any] | None:
     contact = contact_for(user)
     if contact is None:
         return None
+    # Only what the panel shows of each: its link, the event's title and date.
     awaiting = list(
-        selectors.evaluations_of_contact(contact).filter(responded_at__isnull=True)[
-            : PORTAL_SHOWN + 1
-        ]
+        selectors.evaluations_of_contact(contact)
+        .filter(responded_at__isnull=True)
+        .select_related(None)
+        .values_list("pk", "activity__title", "activity__starts_at")[: PORTAL_SHOWN + 1]
     )
     if not awaiting:
         return None
-    return {"awaiting": awaiting[:PORTAL_SHOWN], "more": len(awaiting) > PORTAL_SHOWN}
+    return {
+        "awaiting": [
+            {"pk": pk, "activity": {"title": title, "starts_at": starts_at}}
+            for pk, title, starts_at in awaiting[:PORTAL_SHOWN]
+        ],
+        "more": len(awaiting) > PORTAL_SHOWN,
+    }
 
 
 def portal_you_said_we_did(user: Any, provider: Any) -> dict[str, Any] | None:

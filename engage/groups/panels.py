@@ -55,14 +55,15 @@ def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
     groups = [g for g in ms.cached_groups_for_user(user) if g.status == GroupStatus.ACTIVE]
     if not groups:
         return None
-    mine = list(
-        ForwardPlanItem.objects.filter(
+    # Only what the panel shows of each: its title, status and group's name.
+    mine = [
+        {"title": title, "status": status, "group": {"name": group}}
+        for title, status, group in ForwardPlanItem.objects.filter(
             proposer_contact=contact, group_id__in=[g.pk for g in groups]
         )
-        .select_related("group")
-        .only("title", "status", "group__name")
+        .values_list("title", "status", "group__name")
         .order_by("-created_at", "pk")[:3]
-    )
+    ]
     return {"groups": groups[:PANEL_SIZE], "more": len(groups) > PANEL_SIZE, "mine": mine}
 
 

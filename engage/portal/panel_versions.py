@@ -21,7 +21,10 @@ The home reads every version in one query (``data_versions.pinned``, ``ALL``).
 from __future__ import annotations
 
 from engage.core import data_versions
-from engage.market.caching import REGISTER
+from engage.market import caching
+
+#: The market register's version (providers, services, localities, officers...).
+REGISTER = caching.REGISTER
 
 #: The events meant for a segment of the market: activities, their audience and venue.
 EVENTS = "portal-events"
