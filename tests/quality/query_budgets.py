@@ -48,10 +48,11 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "enquiries:overview": ("pem", 6),
     "enquiries:categories": ("pem", 3),
     "enquiries:log": ("officer", 2),
-    # Session, user, contact, the contact's segments (once, for events and groups), and a fixed
-    # few per panel (who to contact, enquiries, events; forward plans and meetings: the groups
-    # meant for them, three lists; evaluations to give and you said, we did: three more).
-    "portal:home": ("provider", 17),
+    # Session, user, contact, the versions of the cached panels (one query), the contact's
+    # segments, and what is the user's own: their open enquiries, places on events, own
+    # suggestions and evaluations to give (who to contact, the events and groups meant for
+    # them, the meetings' notes and actions and you said, we did come from the cache).
+    "portal:home": ("provider", 9),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 11),
