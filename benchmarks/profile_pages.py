@@ -7,6 +7,7 @@ test client (no HTTP, no gunicorn) and times each endpoint's requests one after 
     python benchmarks/profile_pages.py                     # every endpoint: median ms, queries
     python benchmarks/profile_pages.py "portal home" -p    # and a cProfile of that one
     python benchmarks/profile_pages.py "API providers" --sql   # and its SQL, slowest first
+    python benchmarks/profile_pages.py --cold              # each request with an empty cache
 
 Run ``python benchmarks/load.py`` (or ``make bench``) once first so the database exists.
 The in-process time is not the load figure: under load the server also parses HTTP and shares
@@ -39,11 +40,18 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=30, help="requests per endpoint (default 30)")
     parser.add_argument("-p", "--profile", action="store_true", help="print a cProfile")
     parser.add_argument("--sql", action="store_true", help="print each query and its time")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the cache before each request: what a page costs right after a write "
+        "(pages keep derived data in the cache under data versions, engage.core.data_versions)",
+    )
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -62,9 +70,13 @@ def main() -> None:
             continue
         times = []
         for _ in range(args.n):
+            if args.cold:
+                cache.clear()
             started = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - started) * 1000)
+        if args.cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as captured:
             client.get(path)
         median = statistics.median(times)

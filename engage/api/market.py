@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from engage.api.pagination import EngagePagination, PageRows
 from engage.api.schemas import COMMON_ERRORS, ErrorOut, PathId, RefOut
 from engage.market import selectors
+from engage.market.caching import cached_page
 from engage.market.filters import (
     ContactFilterForm,
     ProviderFilterForm,
@@ -247,7 +248,7 @@ def list_providers(request: HttpRequest, filters: Query[ProviderQuery]) -> PageR
         .with_cached_count()
         .order_by("name", "pk")
     )
-    return PageRows(selectors.provider_rows(providers), _provider_items)
+    return PageRows(selectors.provider_rows(providers), _provider_items, read=cached_page)
 
 
 @router.get(

@@ -20,10 +20,12 @@ class PageRows:
     """What a list endpoint returns when the rows of a page are completed after they are read:
     ``queryset`` (counted and sliced as usual) and ``finish``, which turns one page's rows into
     its items (with what one more query for the whole page reads, say, or shaped as the
-    response schema names them)."""
+    response schema names them). ``read``, when given, reads and finishes one page's rows
+    instead (``read(page_queryset, finish)``): from a cache, say."""
 
     queryset: QuerySet[Any]
     finish: Callable[[list[Any]], list[Any]]
+    read: Callable[[QuerySet[Any], Callable[[list[Any]], list[Any]]], list[Any]] | None = None
 
 
 class EngagePagination(PaginationBase):
@@ -54,9 +56,15 @@ class EngagePagination(PaginationBase):
         count = self._items_count(source)
         start = (pagination.page - 1) * pagination.page_size
         # Past the end there is nothing to fetch (and no offset the database might refuse).
-        items = list(source[start : start + pagination.page_size]) if start < count else []
-        if rows is not None:
-            items = rows.finish(items)
+        page = source[start : start + pagination.page_size]
+        if start >= count:
+            items: list[Any] = []
+        elif rows is None:
+            items = list(page)
+        elif rows.read is not None:
+            items = rows.read(page, rows.finish)
+        else:
+            items = rows.finish(list(page))
         return {
             "items": items,
             "count": count,

@@ -17,7 +17,9 @@ gunicorn workers), and a version bumped in one worker's memory would leave the o
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -29,9 +31,16 @@ from engage.core.models import DataVersion
 
 T = TypeVar("T")
 
+#: Versions read once for a block of reads (``pinned``), by name.
+_pinned: ContextVar[dict[str, str] | None] = ContextVar("data_versions_pinned", default=None)
+
 
 def current(name: str) -> str:
-    """The version of ``name``: one query (and one insert, the first time ever)."""
+    """The version of ``name``: one query (and one insert, the first time ever); none within
+    a ``pinned`` block that read it already."""
+    known = _pinned.get()
+    if known is not None and name in known:
+        return known[name]
     found = DataVersion.objects.filter(name=name).values_list("token", "version").first()
     if found is None:
         try:
@@ -41,6 +50,32 @@ def current(name: str) -> str:
         except IntegrityError:  # created meanwhile by another request
             found = DataVersion.objects.values_list("token", "version").get(name=name)
     return f"{found[0]}.{found[1]}"
+
+
+@contextmanager
+def pinned(names: Iterable[str]) -> Iterator[None]:
+    """Read the versions of ``names`` in one query, and use them for every ``current`` and
+    ``cached`` of those names within the block: for a page that only reads, and caches several
+    values under several versions (the portal home). A version read at the start is read
+    before anything is computed, as ``cached`` requires; a write committed meanwhile leaves
+    this page's values under the older version, which no later reader uses.
+
+    Do not write within the block: a ``bump`` in it is not seen by ``current``."""
+    wanted = sorted(set(names))
+    found = {
+        name: f"{token}.{version}"
+        for name, token, version in DataVersion.objects.filter(name__in=wanted).values_list(
+            "name", "token", "version"
+        )
+    }
+    for name in wanted:
+        if name not in found:  # the first time ever: make the row
+            found[name] = current(name)
+    token = _pinned.set({**(_pinned.get() or {}), **found})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def bump(name: str) -> None:

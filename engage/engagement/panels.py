@@ -8,12 +8,15 @@ from typing import Any
 from django.db.models import Count, Window
 from django.utils import timezone
 
+from engage.core import data_versions
 from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.engagement import selectors
 from engage.engagement.models import Activity
 from engage.engagement.templatetags.engagement_tags import status_tag_of
-from engage.portal.access import contact_for, segments_for
+from engage.market.audience import Segment
+from engage.portal import panel_versions
+from engage.portal.access import contact_for, segment_key, segments_for
 
 PANEL_SIZE = 8
 
@@ -94,16 +97,21 @@ def portal_upcoming_events(user: Any, provider: Any) -> dict[str, Any] | None:
     if contact is None:
         return None
     places = selectors.places_of(contact)
-    events = selectors.events_for_contact_queryset(
-        contact, places=places, segments=segments_for(contact)
+    segments = segments_for(contact)
+    # The events of the contact's segments and registrations are the same for everyone with
+    # the same segments and registrations: cached under the events' version, keyed by both
+    # (the contact's place on each is not cached: ``places`` is read above).
+    registered = sorted(places)
+    upcoming = data_versions.cached(
+        panel_versions.EVENTS,
+        ("portal-upcoming-events", segment_key(segments), registered),
+        lambda: _upcoming_events(contact, places, segments),
+        timeout=panel_versions.TIMEOUT,
     )
-    # The first few and how many there are in all, in one query; only what the panel shows.
-    shown = list(
-        events.select_related(None)
-        .annotate(total=Window(Count("pk")))
-        .values_list("pk", "title", "starts_at", "venue__name", "total")[:PORTAL_EVENTS_SHOWN]
-    )
-    if not shown:
+    # Cached with what had not ended when it was computed: drop what has ended since.
+    now = timezone.now()
+    upcoming = [row for row in upcoming if row[3] >= now]
+    if not upcoming:
         return None
     href = pk_path("engagement:portal_event")
     return {
@@ -116,7 +124,20 @@ def portal_upcoming_events(user: Any, provider: Any) -> dict[str, Any] | None:
                 "venue": venue or "",
                 "place": places.get(pk),
             }
-            for pk, title, starts_at, venue, _ in shown
+            for pk, title, starts_at, _, venue in upcoming[:PORTAL_EVENTS_SHOWN]
         ],
-        "total": shown[0][-1],
+        "total": len(upcoming),
     }
+
+
+def _upcoming_events(
+    contact: Any, places: dict[int, str], segments: frozenset[Segment]
+) -> list[tuple[int, str, datetime, datetime, str | None]]:
+    """(pk, title, start, end, venue name) of every upcoming event meant for ``segments`` or
+    registered for (``places``), soonest first: only what the panel shows."""
+    events = selectors.events_for_contact_queryset(contact, places=places, segments=segments)
+    return list(
+        events.select_related(None).values_list(
+            "pk", "title", "starts_at", "ends_at", "venue__name"
+        )
+    )

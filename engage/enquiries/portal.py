@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from engage.core import data_versions
 from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.enquiries.models import Status
 from engage.enquiries.selectors import provider_open_enquiries, who_to_contact
 from engage.enquiries.templatetags.enquiries_tags import _status_tag
+from engage.portal import panel_versions
 
 #: How many open enquiries the portal home lists before "all your enquiries".
 OPEN_ENQUIRIES_SHOWN = 10
@@ -35,7 +38,21 @@ _ROW_FIELDS = (
 
 
 def who_to_contact_panel(user: Any, provider: Any) -> dict[str, Any] | None:
-    routes = who_to_contact(provider)
+    """Who to contact at the council: the same for every user of the provider, cached under
+    the versions of the categories, teams and officers, and of the register (the provider's
+    services decide its main locality)."""
+    routes = data_versions.cached(
+        panel_versions.CONTACTS,
+        (
+            "who-to-contact",
+            provider.pk,
+            provider.contract_manager_id,
+            settings.SAFEGUARDING_URGENT_ROUTE,
+            data_versions.current(panel_versions.REGISTER),
+        ),
+        lambda: who_to_contact(provider),
+        timeout=panel_versions.TIMEOUT,
+    )
     return {"routes": routes} if routes else None
 
 

@@ -134,6 +134,30 @@ def groups_for_user(user: Any) -> list[EngagementGroup]:
     )
 
 
+def cached_groups_for_user(user: Any) -> list[EngagementGroup]:
+    """``groups_for_user``, from the cache when another provider user of the same segments of
+    the market asked already (under the portal's groups version, which every write of groups
+    and their audiences bumps); later calls of ``groups_for_user`` in the request use it."""
+    from engage.core import data_versions
+    from engage.portal import panel_versions
+    from engage.portal.access import segment_key
+
+    contact = portal_contact(user)
+    if contact is None:
+        return []
+
+    def compute() -> list[EngagementGroup]:
+        segments = segments_for(contact)
+        return data_versions.cached(
+            panel_versions.GROUPS,
+            ("groups-for-segments", segment_key(segments)),
+            lambda: groups_for_contact(contact, segments=segments),
+            timeout=panel_versions.TIMEOUT,
+        )
+
+    return _remembered(user, "groups", compute)
+
+
 def group_ids_for_user(user: Any) -> set[int] | None:
     """Ids of the groups a provider user may see; ``None`` for officers (who see all)."""
     if has_capability(user, Capability.GROUPS_VIEW):

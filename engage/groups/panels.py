@@ -3,15 +3,18 @@ portal's forward plans and meeting notes (``engage.portal.panels``)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
+from engage.core import data_versions
 from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.groups import meeting_selectors as ms
 from engage.groups.models import Action, ForwardPlanItem, GroupStatus
 from engage.groups.templatetags.groups_tags import action_tag_of
+from engage.portal import panel_versions
 
 PANEL_SIZE = 6
 
@@ -49,30 +52,44 @@ def portal_forward_plans(user: Any, provider: Any) -> dict[str, Any] | None:
     contact = ms.portal_contact(user)
     if contact is None:
         return None
-    groups = [g for g in ms.groups_for_user(user) if g.status == GroupStatus.ACTIVE]
+    groups = [g for g in ms.cached_groups_for_user(user) if g.status == GroupStatus.ACTIVE]
     if not groups:
         return None
-    mine = list(
-        ForwardPlanItem.objects.filter(
+    # Only what the panel shows of each: its title, status and group's name.
+    mine = [
+        {"title": title, "status": status, "group": {"name": group}}
+        for title, status, group in ForwardPlanItem.objects.filter(
             proposer_contact=contact, group_id__in=[g.pk for g in groups]
         )
-        .select_related("group")
-        .only("title", "status", "group__name")
+        .values_list("title", "status", "group__name")
         .order_by("-created_at", "pk")[:3]
-    )
+    ]
     return {"groups": groups[:PANEL_SIZE], "more": len(groups) > PANEL_SIZE, "mine": mine}
 
 
 def portal_meetings(user: Any, provider: Any) -> dict[str, Any] | None:
     """Published notes and open actions of the meetings of the user's groups: rows with their
-    link, date and status tag written out (the template only places them)."""
-    if not ms.groups_for_user(user):
+    link, date and status tag written out (the template only places them). The same for
+    everyone with the same groups on the same day: cached under the meetings' version."""
+    groups = ms.cached_groups_for_user(user)
+    if not groups:
         return None
+    today = timezone.localdate()
+    # In a list: a panel of None (nothing to show) is cached too.
+    (panel,) = data_versions.cached(
+        panel_versions.MEETINGS,
+        ("portal-meetings", sorted(g.pk for g in groups), today.isoformat()),
+        lambda: [_meetings(user, today)],
+        timeout=panel_versions.TIMEOUT,
+    )
+    return panel
+
+
+def _meetings(user: Any, today: date) -> dict[str, Any] | None:
     notes = ms.published_notes_for(user, limit=4)
     actions = ms.open_actions_for(user, limit=5)
     if not notes and not actions:
         return None
-    today = timezone.localdate()
     meeting = pk_path("groups:portal_meeting")
     return {
         "notes": [

@@ -1,4 +1,5 @@
-"""Cached counts of the market register, checked against a version that every write changes.
+"""Cached counts, rows and filter choices of the market register, checked against a version
+that every write changes.
 
 Counting the providers that match the list's filters reads every provider (and, for service
 filters, their services): several milliseconds on a national register, on every page of the
@@ -17,26 +18,40 @@ Both come from the same snapshot of the database, so a count is never older than
 it is stored with, whatever the cache (per-process LocMem or a shared Redis). The version is
 increased, in the writer's transaction, by:
 
-- saving or deleting a provider, a service, a locality, a service type, a membership or an
-  officer (a contract manager), and changing a service's types (``connect_signals`` below);
+- saving or deleting a provider, a service, a locality, a service type, an association, a
+  membership, an officer (a contract manager) or a user (an officer's name), and changing a
+  service's types (``connect_signals`` below);
 - the bulk writers (the CQC import, the demo data), through ``Provider.objects.refresh_figures``
   and ``bump_register_version``.
+
+Under the same version (``data_versions.cached``), the lists also keep:
+
+- ``cached_page``: the rows of one page of the providers list and of ``/api/providers``
+  (``selectors.provider_rows`` with their current associations), keyed by the page's own SQL
+  and today's date (memberships start and end on days);
+- ``filter_choices``: the choices of the filter forms (active localities, service types and
+  associations, and the officers by name), read together in one go.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from engage.core import data_versions
 from engage.core.models import DataVersion
 
 #: Counts are checked against the version on every use; the timeout only frees memory.
 COUNT_TIMEOUT = 24 * 60 * 60
+#: Pages of rows and filter choices: likewise checked on every use.
+ROWS_TIMEOUT = 60 * 60
 
 
 REGISTER = "market-register"
@@ -73,10 +88,34 @@ def cached_count(queryset: QuerySet[Any]) -> int:
     return count
 
 
+def cached_page(
+    rows: QuerySet[Any, dict[str, Any]],
+    finish: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """``finish(list(rows))`` for one page of a register list (``rows`` sliced), from the cache
+    while the register is unchanged. ``finish`` may read only what the version covers (the
+    current associations do: ``selectors.with_current_associations``)."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # an empty page ([0:0], when nothing matches): nothing to read
+        return finish([])
+    parts = ("rows", rows.db, sql, params, finish.__qualname__, timezone.localdate())
+    return data_versions.cached(REGISTER, parts, lambda: finish(list(rows)), timeout=ROWS_TIMEOUT)
+
+
+def filter_choices(fetch: Callable[[], dict[str, list[tuple[str, str]]]]) -> dict[str, Any]:
+    """``fetch()`` (every choice list of the market's filter forms), from the cache while the
+    register is unchanged."""
+    return data_versions.cached(REGISTER, ("filter-choices",), fetch, timeout=ROWS_TIMEOUT)
+
+
 def connect_signals() -> None:
-    """Bump the version on every write the counts depend on (from ``MarketConfig.ready``)."""
+    """Bump the version on every write the counts, rows and choices depend on (from
+    ``MarketConfig.ready``)."""
+    from engage.accounts.models import User
     from engage.council.models import Officer
     from engage.market.models import (
+        Association,
         AssociationMembership,
         Locality,
         Provider,
@@ -86,6 +125,15 @@ def connect_signals() -> None:
 
     data_versions.watch(
         REGISTER,
-        (Provider, Service, Locality, ServiceType, AssociationMembership, Officer),
+        (
+            Provider,
+            Service,
+            Locality,
+            ServiceType,
+            Association,
+            AssociationMembership,
+            Officer,
+            User,
+        ),
         m2m=[Service.service_types.through],
     )

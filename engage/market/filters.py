@@ -21,6 +21,7 @@ from django.http import QueryDict
 from django.utils.choices import BaseChoiceIterator
 
 from engage.council.models import Officer
+from engage.market.caching import filter_choices
 from engage.market.models import Association, Level, Locality, Rating, ServiceType
 
 #: How "not rated yet" is written in a query string (the stored value is "").
@@ -76,6 +77,28 @@ class ContactFilters(MarketFilters):
     provider: int | None = None
 
 
+def _read_choices() -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filters that come from the database, as ``(value, label)`` text."""
+    return {
+        "locality": list(
+            Locality.objects.filter(is_active=True).values_list("slug", "name").order_by("name")
+        ),
+        "service_type": list(
+            ServiceType.objects.filter(is_active=True).values_list("slug", "name")
+        ),
+        "association": [
+            (str(pk), name)
+            for pk, name in Association.objects.filter(is_active=True).values_list("pk", "name")
+        ],
+        "contract_manager": [
+            (str(pk), name)
+            for pk, name in Officer.objects.filter(user__is_active=True)
+            .values_list("pk", "user__full_name")
+            .order_by("user__full_name")
+        ],
+    }
+
+
 def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
@@ -124,27 +147,26 @@ class _MarketFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._choices("locality").choices = _ChoicesOnce(
-            lambda: Locality.objects.filter(is_active=True).values_list("slug", "name")
-        )
+        self._all_choices: dict[str, list[tuple[str, str]]] | None = None
+        self._choices("locality").choices = _ChoicesOnce(lambda: self._choice_list("locality"))
         self._choices("service_type").choices = _ChoicesOnce(
-            lambda: ServiceType.objects.filter(is_active=True).values_list("slug", "name")
+            lambda: self._choice_list("service_type")
         )
         self._choices("association").choices = _ChoicesOnce(
-            lambda: (
-                [
-                    ("", "Any or none"),
-                    ("any", "A member of any association"),
-                    ("none", "Not a member of any association"),
-                ]
-                + [
-                    (str(pk), name)
-                    for pk, name in Association.objects.filter(is_active=True).values_list(
-                        "pk", "name"
-                    )
-                ]
-            )
+            lambda: [
+                ("", "Any or none"),
+                ("any", "A member of any association"),
+                ("none", "Not a member of any association"),
+                *self._choice_list("association"),
+            ]
         )
+
+    def _choice_list(self, name: str) -> list[tuple[str, str]]:
+        """The choices read from the database for field ``name``: every filter's, read once
+        per form, from the register's cache while the register is unchanged."""
+        if self._all_choices is None:
+            self._all_choices = filter_choices(_read_choices)
+        return self._all_choices[name]
 
     def _choices(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
@@ -193,15 +215,11 @@ class ProviderFilterForm(_MarketFilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choices("contract_manager").choices = _ChoicesOnce(
-            lambda: (
-                [("", "Anyone or no one"), ("0", "No contract manager")]
-                + [
-                    (str(pk), name)
-                    for pk, name in Officer.objects.filter(user__is_active=True)
-                    .values_list("pk", "user__full_name")
-                    .order_by("user__full_name")
-                ]
-            )
+            lambda: [
+                ("", "Anyone or no one"),
+                ("0", "No contract manager"),
+                *self._choice_list("contract_manager"),
+            ]
         )
 
     def filters(self) -> ProviderFilters:

@@ -70,6 +70,12 @@ def segments_for(contact: Contact) -> frozenset[Segment]:
     return known[contact.pk]
 
 
+def segment_key(segments: frozenset[Segment]) -> tuple[tuple[str, str, str, bool], ...]:
+    """``segments`` in a fixed order, for a cache key (a set's order varies between
+    processes)."""
+    return tuple(sorted((s.service_type, s.level, s.locality, s.tier_one) for s in segments))
+
+
 def provider_for(user: Any) -> Provider | None:
     """The provider a portal user works for, or None."""
     contact = contact_for(user)

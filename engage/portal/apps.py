@@ -7,3 +7,8 @@ class PortalConfig(AppConfig):
     name = "engage.portal"
     label = "portal"
     verbose_name = "The provider portal"
+
+    def ready(self) -> None:
+        from engage.portal import panel_versions
+
+        panel_versions.connect()

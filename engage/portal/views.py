@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from engage.accounts.permissions import Capability, capability_required
+from engage.core import data_versions
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import SortOption, paginate, sort_queryset
 from engage.enquiries import selectors as enquiry_selectors
 from engage.enquiries import services as enquiry_services
 from engage.enquiries.forms import CategoryChoiceForm, MessageForm, ProviderEnquiryForm
 from engage.enquiries.models import FINISHED_STATUSES, OPEN_STATUSES, Channel, EnquiryCategory
-from engage.portal import selectors, services
+from engage.portal import panel_versions, selectors, services
 from engage.portal.access import contact_for, reading, require_provider
 from engage.portal.forms import ContactForm, OrganisationForm
 from engage.portal.panels import sections_for
@@ -40,8 +41,9 @@ PORTAL = "Your organisation"
 @capability_required(Capability.PORTAL_USE)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who to contact, open enquiries, and what other apps put on the portal home."""
-    # The home only reads, and its panels each ask for the user's contact: look it up once.
-    with reading():
+    # The home only reads, and its panels each ask for the user's contact: look it up once;
+    # the versions of what its panels cache are read once, in one query.
+    with reading(), data_versions.pinned(panel_versions.ALL):
         provider = require_provider(request.user)
         return render(
             request,

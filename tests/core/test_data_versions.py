@@ -4,6 +4,7 @@ while that data is unchanged, in every process, whatever the cache."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db.models import F
@@ -98,3 +99,33 @@ def test_forgetting_all_makes_every_cached_value_stale() -> None:
     data_versions.forget_all()
     assert data_versions.cached("things", "a", compute, timeout=60) == 3
     assert data_versions.cached("other", "a", compute, timeout=60) == 4
+
+
+def test_pinned_versions_are_read_in_one_query_and_used_within_the_block(
+    django_assert_num_queries: Any,
+) -> None:
+    data_versions.bump("things")
+    data_versions.bump("others")
+    before = data_versions.current("things")
+    with django_assert_num_queries(1), data_versions.pinned(["things", "others"]):
+        assert data_versions.current("things") == before
+        assert data_versions.current("others")
+    # A version never made before is made (once).
+    with data_versions.pinned(["never-seen"]):
+        made = data_versions.current("never-seen")
+    assert data_versions.current("never-seen") == made
+    compute = Counter()
+    with data_versions.pinned(["things"]), django_assert_num_queries(0):
+        assert data_versions.cached("things", "a", compute, timeout=60) == 1
+        assert data_versions.cached("things", "a", compute, timeout=60) == 1
+
+
+def test_a_value_cached_within_a_pinned_block_is_stale_after_a_write() -> None:
+    compute = Counter()
+    with data_versions.pinned(["things"]):
+        assert data_versions.cached("things", "a", compute, timeout=60) == 1
+    data_versions.bump("things")
+    with data_versions.pinned(["things"]):
+        assert data_versions.cached("things", "a", compute, timeout=60) == 2
+    # Outside the block the version is read again.
+    assert data_versions.cached("things", "a", compute, timeout=60) == 2

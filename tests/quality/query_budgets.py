@@ -1,7 +1,9 @@
 """Query budgets: the most queries each page and endpoint may make, whatever the data size.
 
-The test visits each at the small world and again at ten times the data: the count must be
-the same (no N+1) and within the budget written here. Pages take their URL arguments from
+The test visits each at the small world and again at ten times the data, each time with an
+empty cache (what a page reads after a write; answered from the cache, the pages that keep
+derived data under ``engage.core.data_versions`` read less): the count must be the same (no
+N+1) and within the budget written here. Pages take their URL arguments from
 the authorization table.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 #: Page URL name -> (role that opens it, query budget). "name#role" measures a page again as
 #: another role.
 PAGE_BUDGETS: dict[str, tuple[str, int]] = {
-    "core:home": ("pem", 7),
+    "core:home": ("pem", 8),
     "core:audit_log": ("pem", 4),
     "accounts:account": ("officer", 4),
     "api_tokens:list": ("officer", 3),
@@ -19,7 +21,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "council:partner_list": ("pem", 4),
     "council:councillor_list": ("pem", 3),
     "council:officer_edit": ("pem", 5),
-    "engagement:calendar": ("officer", 4),
+    "engagement:calendar": ("officer", 8),
     "engagement:activity_detail": ("pem", 20),
     "engagement:registrations": ("officer", 9),
     "engagement:venue_list": ("officer", 4),
@@ -31,25 +33,26 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "engagement:public_feed": ("anonymous", 4),
     "engagement:officer_feed": ("anonymous", 6),
     "engagement:contact_feed": ("anonymous", 8),
-    "market:provider_list": ("officer", 9),
+    "market:provider_list": ("officer", 11),
     "market:provider_detail": ("officer", 11),
-    "market:service_list": ("officer", 8),
+    "market:service_list": ("officer", 10),
     "market:service_detail": ("officer", 5),
-    "market:contact_list": ("officer", 8),
+    "market:contact_list": ("officer", 10),
     "market:contact_detail": ("officer", 5),
     "market:association_list": ("officer", 3),
     "market:association_detail": ("officer", 6),
     "market:coverage": ("officer", 10),
     "market:cqc_import_list": ("pem", 4),
-    "enquiries:queue": ("officer", 8),
+    "enquiries:queue": ("officer", 9),
     "enquiries:detail": ("officer", 12),
-    "enquiries:overview": ("pem", 5),
+    "enquiries:overview": ("pem", 6),
     "enquiries:categories": ("pem", 3),
     "enquiries:log": ("officer", 2),
-    # Session, user, contact, the contact's segments (once, for events and groups), and a fixed
-    # few per panel (who to contact, enquiries, events; forward plans and meetings: the groups
-    # meant for them, three lists; evaluations to give and you said, we did: three more).
-    "portal:home": ("provider", 17),
+    # Session, user, contact, the versions of the cached panels (one query), the contact's
+    # segments, and what is the user's own: their open enquiries, places on events, own
+    # suggestions and evaluations to give (who to contact, the events and groups meant for
+    # them, the meetings' notes and actions and you said, we did come from the cache).
+    "portal:home": ("provider", 9),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 11),
@@ -69,8 +72,8 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "groups:action_detail": ("officer", 5),
     "groups:portal_forward_plans": ("provider", 8),
     "groups:portal_meeting": ("provider", 10),
-    "core:home#officer": ("officer", 6),
-    "groups:standards": ("pem", 5),
+    "core:home#officer": ("officer", 7),
+    "groups:standards": ("pem", 10),
     "groups:meeting_sessions": ("pem", 8),
     "engagement:attendance": ("officer", 16),
     "feedback:home": ("pem", 7),
@@ -103,8 +106,8 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/officers": ("officer", 3),
     "/api/activities": ("officer", 6),
     "/api/calendar?from=2030-01-01&to=2030-12-31": ("provider", 7),
-    "/api/providers": ("officer", 4),
-    "/api/providers?page_size=200": ("provider", 5),
+    "/api/providers": ("officer", 5),
+    "/api/providers?page_size=200": ("provider", 6),
     "/api/services": ("officer", 4),
     "/api/contacts": ("officer", 4),
     "/api/enquiries": ("officer", 4),

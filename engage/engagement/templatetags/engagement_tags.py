@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
+
+from engage.core.listing import as_html, pk_path
 
 register = template.Library()
 
@@ -81,21 +83,21 @@ _AD_HOC_TAG = SafeString(' <strong class="govuk-tag govuk-tag--orange">Ad hoc</s
 def calendar_entry(activity: Any, report: Any) -> SafeString:
     """One activity in a day of the calendar: time, link, status, clash marker, ad hoc tag.
 
-    A tag rather than an included template: a month shows dozens of them.
+    A tag rather than an included template: a month shows dozens of them. Written as one
+    string (each value escaped as ``{{ value }}`` would be) rather than with ``format_html``.
     """
-    return format_html(
-        '<li class="engage-cal-item engage-cal-item--{}">\n'
-        '  <span class="engage-cal-item__time">{}</span>\n'
-        '  <a class="govuk-link" href="{}">{}</a>\n'
-        '  <span class="engage-cal-item__tags">{} {}{}</span>\n'
-        "</li>",
-        activity.status,
-        f"{localtime(activity.starts_at):%H:%M}",
-        reverse("engagement:activity_detail", args=[activity.pk]),
-        activity.title,
-        status_tag(activity),
-        clash_marker(report),
-        _AD_HOC_TAG if activity.is_ad_hoc else "",
+    return SafeString(_calendar_entry(activity, report, pk_path("engagement:activity_detail")))
+
+
+def _calendar_entry(activity: Any, report: Any, detail_url: Callable[[int], str]) -> str:
+    status = activity.status
+    return (
+        f'<li class="engage-cal-item engage-cal-item--{as_html(status)}">\n'
+        f'  <span class="engage-cal-item__time">{localtime(activity.starts_at):%H:%M}</span>\n'
+        f'  <a class="govuk-link" href="{detail_url(activity.pk)}">{as_html(activity.title)}</a>\n'
+        f'  <span class="engage-cal-item__tags">{status_tag_of(status)} {clash_marker(report)}'
+        f"{_AD_HOC_TAG if activity.is_ad_hoc else ''}</span>\n"
+        "</li>"
     )
 
 
@@ -134,36 +136,26 @@ def month_day(day: dict[str, Any], month: int) -> SafeString:
             " engage-month__day--empty" if not day["items"] else "",
         )
     )
-    today = (
-        SafeString('<span class="govuk-visually-hidden">Today, </span>') if day["is_today"] else ""
-    )
+    today = '<span class="govuk-visually-hidden">Today, </span>' if day["is_today"] else ""
     holiday = (
-        format_html('<span class="engage-month__holiday">{}</span>', day["holiday"])
+        f'<span class="engage-month__holiday">{as_html(day["holiday"])}</span>'
         if day["holiday"]
         else ""
     )
-    entries = (
-        format_html(
-            '<ul class="engage-cal-list">{}</ul>',
-            SafeString("".join(calendar_entry(a, report) for a, report in day["items"])),
+    entries = ""
+    if day["items"]:
+        detail_url = pk_path("engagement:activity_detail")
+        entries = (
+            '<ul class="engage-cal-list">'
+            + "".join(_calendar_entry(a, report, detail_url) for a, report in day["items"])
+            + "</ul>"
         )
-        if day["items"]
-        else ""
-    )
-    return format_html(
-        '<td class="govuk-table__cell engage-month__day{}">\n'
-        '      <span class="engage-month__date">{}<time datetime="{}">'
-        '<span class="engage-month__weekday">{} </span>{}'
-        '<span class="engage-month__monthname"> {}</span></time></span>\n'
-        "      {}\n"
-        "      {}\n"
-        "    </td>",
-        modifiers,
-        today,
-        when.isoformat(),
-        _WEEKDAYS[when.weekday()],
-        when.day,
-        _MONTHS[when.month],
-        holiday,
-        entries,
+    return SafeString(
+        f'<td class="govuk-table__cell engage-month__day{modifiers}">\n'
+        f'      <span class="engage-month__date">{today}<time datetime="{when.isoformat()}">'
+        f'<span class="engage-month__weekday">{_WEEKDAYS[when.weekday()]} </span>{when.day}'
+        f'<span class="engage-month__monthname"> {_MONTHS[when.month]}</span></time></span>\n'
+        f"      {holiday}\n"
+        f"      {entries}\n"
+        "    </td>"
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from engage.accounts.permissions import Capability, capability_required, has_cap
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import Column, SortOption, export_response, paginate, sort_queryset
 from engage.market import selectors, services
+from engage.market.caching import cached_page
 from engage.market.filters import ProviderFilterForm
 from engage.market.forms import BULK_ACTIONS, BulkActionForm, ProviderForm
 from engage.market.models import Provider
@@ -72,7 +75,8 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | Streaming
             rows=selectors.with_managers_and_memberships(queryset).iterator(chunk_size=2000),
         )
     page = paginate(request, selectors.provider_rows(queryset))
-    page.object_list = selectors.with_current_associations(list(page.object_list))
+    rows = cast("QuerySet[Provider, dict[str, Any]]", page.object_list)  # a slice of the rows
+    page.object_list = cached_page(rows, selectors.with_current_associations)
     return render(
         request,
         "market/provider_list.html",
