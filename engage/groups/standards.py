@@ -497,12 +497,12 @@ def assess(facts: GroupFacts, *, now: datetime, notes_due_days: int) -> Complian
 
 
 def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int, GroupFacts]:
-    """The facts of ``groups`` (with ``invited_partners`` prefetched, or one query each).
+    """The facts of ``groups``.
 
     A fixed number of queries whatever the number of groups, reading columns rather than
     model instances: the meetings (the last 12 months, all future ones and every held one,
     with when their notes were sent), their required teams, the officers and partners who
-    attended, and the seams.
+    attended, the groups' invited partners, and the seams.
     """
     return _facts_and_when_they_change(groups, now=now)[0]
 
@@ -576,6 +576,13 @@ def _facts_and_when_they_change(
     if oldest_item is not None:
         changes.append(oldest_item + window)
     jaded = jadedness_by_group([pk for pks in held_by_group.values() for pk in pks[-3:]])
+    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for group_id, organisation_id, name in (
+        EngagementGroup.invited_partners.through.objects.filter(engagementgroup_id__in=group_ids)
+        .order_by("partnerorganisation__name", "partnerorganisation_id")
+        .values_list("engagementgroup_id", "partnerorganisation_id", "partnerorganisation__name")
+    ):
+        partners[group_id].append((organisation_id, name))
     by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
     for pk, group_id, activity_id, starts_at, status, _ in meetings:
         by_group[group_id].append(
@@ -593,7 +600,7 @@ def _facts_and_when_they_change(
             pk=group.pk,
             frequency_target=group.frequency_target,
             horizon_months=group.publication_horizon_months,
-            invited_partners=tuple((p.pk, p.name) for p in group.invited_partners.all()),
+            invited_partners=tuple(partners.get(group.pk, ())),
             meetings=tuple(by_group.get(group.pk, ())),
             notes_sent_at=notes,
             evaluated=evaluations,

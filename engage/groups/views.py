@@ -567,7 +567,6 @@ def standards_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.groups_visible_to(request.user)
         .exclude(status__in=[GroupStatus.CLOSED, GroupStatus.PROPOSED])
         .select_related("locality")
-        .prefetch_related("invited_partners")
         .order_by("name", "pk")
     )
     compliance = standards.compliance_for(groups)
