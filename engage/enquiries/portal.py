@@ -12,7 +12,7 @@ from engage.core import data_versions
 from engage.core.date_text import date_text
 from engage.core.listing import pk_path
 from engage.enquiries.models import Status
-from engage.enquiries.selectors import provider_open_enquiries, who_to_contact
+from engage.enquiries.selectors import ContactRoute, provider_open_enquiries, who_to_contact
 from engage.enquiries.templatetags.enquiries_tags import _status_tag
 from engage.portal import panel_versions
 
@@ -37,11 +37,12 @@ _ROW_FIELDS = (
 )
 
 
-def who_to_contact_panel(user: Any, provider: Any) -> dict[str, Any] | None:
-    """Who to contact at the council: the same for every user of the provider, cached under
-    the versions of the categories, teams and officers, and of the register (the provider's
-    services decide its main locality)."""
-    routes = data_versions.cached(
+def cached_who_to_contact(provider: Any) -> list[ContactRoute]:
+    """``selectors.who_to_contact(provider)``: the same for every user, so cached under the
+    versions of the categories, teams and officers (``panel_versions.CONTACTS``) and of the
+    register (the provider's services decide its main locality). For the portal home, the
+    provider page and the portal's organisation page."""
+    return data_versions.cached(
         panel_versions.CONTACTS,
         (
             "who-to-contact",
@@ -53,6 +54,11 @@ def who_to_contact_panel(user: Any, provider: Any) -> dict[str, Any] | None:
         lambda: who_to_contact(provider),
         timeout=panel_versions.TIMEOUT,
     )
+
+
+def who_to_contact_panel(user: Any, provider: Any) -> dict[str, Any] | None:
+    """Who to contact at the council (``cached_who_to_contact``)."""
+    routes = cached_who_to_contact(provider)
     return {"routes": routes} if routes else None
 
 

@@ -92,3 +92,21 @@ def test_any_provider_page_can_show_it_with_one_tag(
     assert "Who to contact" in html
     assert "Carla Contracts" in html
     assert 'href="mailto:carla@council.example"' in html
+
+
+def test_the_provider_pages_card_is_never_older_than_the_data(
+    client_for: Any, officer: Any, provider_a: Any, categories: Any, contract_manager: Any
+) -> None:
+    """The card is cached (``enquiries.portal.cached_who_to_contact``, as on the portal home):
+    a change of the provider's contract manager, or of the manager's name, shows at once."""
+    client = client_for(officer)
+    url = f"/market/providers/{provider_a.pk}/"
+    assert "Carla Contracts" not in client.get(url).content.decode()
+    client.get(url)  # (from the cache)
+    provider_a.contract_manager = contract_manager
+    provider_a.save()
+    assert "Carla Contracts" in client.get(url).content.decode()
+    contract_manager.user.full_name = "Carla Cole"
+    contract_manager.user.save()
+    html = client.get(url).content.decode()
+    assert "Carla Cole" in html and "Carla Contracts" not in html

@@ -34,7 +34,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "engagement:officer_feed": ("anonymous", 6),
     "engagement:contact_feed": ("anonymous", 8),
     "market:provider_list": ("officer", 11),
-    "market:provider_detail": ("officer", 11),
+    "market:provider_detail": ("officer", 12),
     "market:service_list": ("officer", 10),
     "market:service_detail": ("officer", 5),
     "market:contact_list": ("officer", 10),
@@ -52,15 +52,12 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     # segments, and what is the user's own: their open enquiries, places on events, own
     # suggestions and evaluations to give (who to contact, the events and groups meant for
     # them, the meetings' notes and actions and you said, we did come from the cache).
-    "portal:home": ("provider", 9),
+    "portal:home": ("provider", 18),
     "portal:enquiries": ("provider", 6),
     "portal:enquiry_detail": ("provider", 6),
-    "portal:organisation": ("provider", 11),
-    # The page's rows, then their meetings (one plain query, cheaper than two subqueries a row).
-    "groups:register": ("pem", 7),
-    # Compliance with the standards is cached (measured on the second request): one query for
-    # its data version; six more when it is worked out again (group_detail and standards).
-    "groups:group_detail": ("pem", 11),
+    "portal:organisation": ("provider", 13),
+    "groups:register": ("pem", 6),
+    "groups:group_detail": ("pem", 16),
     "groups:terms_history": ("pem", 9),
     "groups:maturity_history": ("pem", 9),
     "groups:forward_plan": ("pem", 11),

@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString, mark_safe
 from engage.core.date_text import date_text
 from engage.core.listing import as_html, pk_path
 from engage.enquiries.models import Status
-from engage.enquiries.selectors import who_to_contact as contacts_of
 
 register = template.Library()
 
@@ -139,4 +138,7 @@ def queue_rows(rows: Iterable[tuple[Any, ...]]) -> SafeString:
 @register.inclusion_tag("enquiries/_who_to_contact.html")
 def who_to_contact(provider: Any, heading_level: int = 2) -> dict[str, Any]:
     """The named people per topic for ``provider``, as a summary card."""
-    return {"routes": contacts_of(provider), "provider": provider, "heading_level": heading_level}
+    from engage.enquiries.portal import cached_who_to_contact  # (it uses this module's tags)
+
+    routes = cached_who_to_contact(provider)
+    return {"routes": routes, "provider": provider, "heading_level": heading_level}
