@@ -423,12 +423,16 @@ def get_group_for_user(
     ``with_meetings=False`` leaves out the meeting figures (``with_meeting_figures``), for a
     page that works them out from the meetings it loads anyway (``meeting_figures_of``).
     ``for_overview=True`` leaves out the latest maturity (the overview reads the assessments,
-    ``maturity_trend``) and the many-to-many fields (it reads them as ``GroupLists``).
+    ``maturity_trend``) and the many-to-many fields but the invited partners (it reads them as
+    ``GroupLists``).
     """
     groups = groups_visible_to(user).select_related(
         "locality", "owner__user", "owner__team", "association", "created_by"
     )
-    if not for_overview:
+    if for_overview:
+        # What the standards read when compliance is worked out again (``group_facts``).
+        groups = groups.prefetch_related("invited_partners")
+    else:
         groups = groups.prefetch_related(
             "required_teams",
             "invited_partners",
@@ -460,13 +464,13 @@ class GroupLists:
 
 
 def group_lists(group: EngagementGroup) -> GroupLists:
-    """The names of the group's teams that must attend, invited partners, streams and audience
-    (five small queries on the through tables)."""
+    """The names of the group's teams that must attend, invited partners (prefetched, see
+    ``get_group_for_user``), streams and audience (four small queries on the through
+    tables)."""
     through = {
         name: getattr(EngagementGroup, name).through.objects.filter(engagementgroup_id=group.pk)
         for name in (
             "required_teams",
-            "invited_partners",
             "streams",
             "audience_service_types",
             "audience_localities",
@@ -476,11 +480,7 @@ def group_lists(group: EngagementGroup) -> GroupLists:
         required_teams=list(
             through["required_teams"].order_by("team__name").values_list("team__name", flat=True)
         ),
-        invited_partners=list(
-            through["invited_partners"]
-            .order_by("partnerorganisation__name")
-            .values_list("partnerorganisation_id", "partnerorganisation__name")
-        ),
+        invited_partners=[(p.pk, p.name) for p in group.invited_partners.all()],
         streams=list(
             through["streams"]
             .order_by("forumstream__position", "forumstream__name")

@@ -502,7 +502,7 @@ def group_facts(groups: Sequence[EngagementGroup], *, now: datetime) -> dict[int
     A fixed number of queries whatever the number of groups, reading columns rather than
     model instances: the meetings (the last 12 months, all future ones and every held one,
     with when their notes were sent), their required teams, the officers and partners who
-    attended, the groups' invited partners, and the seams.
+    attended, the groups' invited partners (prefetched, or one query), and the seams.
     """
     return _facts_and_when_they_change(groups, now=now)[0]
 
@@ -577,12 +577,20 @@ def _facts_and_when_they_change(
         changes.append(oldest_item + window)
     jaded = jadedness_by_group([pk for pks in held_by_group.values() for pk in pks[-3:]])
     partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for group_id, organisation_id, name in (
-        EngagementGroup.invited_partners.through.objects.filter(engagementgroup_id__in=group_ids)
-        .order_by("partnerorganisation__name", "partnerorganisation_id")
-        .values_list("engagementgroup_id", "partnerorganisation_id", "partnerorganisation__name")
-    ):
-        partners[group_id].append((organisation_id, name))
+    if all("invited_partners" in getattr(g, "_prefetched_objects_cache", {}) for g in groups):
+        for group in groups:
+            partners[group.pk] = [(p.pk, p.name) for p in group.invited_partners.all()]
+    else:
+        for group_id, organisation_id, name in (
+            EngagementGroup.invited_partners.through.objects.filter(
+                engagementgroup_id__in=group_ids
+            )
+            .order_by("partnerorganisation__name", "partnerorganisation_id")
+            .values_list(
+                "engagementgroup_id", "partnerorganisation_id", "partnerorganisation__name"
+            )
+        ):
+            partners[group_id].append((organisation_id, name))
     by_group: dict[int, list[MeetingFacts]] = defaultdict(list)
     for pk, group_id, activity_id, starts_at, status, _ in meetings:
         by_group[group_id].append(
