@@ -11,9 +11,10 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from engage.groups import models, standards
+        from engage.groups import models, selectors, standards
 
         standards.connect()
+        selectors.connect_pages_version()
 
         auditlog.register(
             models.EngagementGroup,

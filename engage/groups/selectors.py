@@ -32,6 +32,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from engage.accounts.permissions import Capability, require
+from engage.core import data_versions
 from engage.engagement.models import Activity
 from engage.groups.models import (
     DIMENSIONS,
@@ -45,6 +46,48 @@ from engage.groups.models import (
     TermsState,
 )
 from engage.groups.terms_diff import TextComparison, compare_texts
+
+#: The data version (``engage.core.data_versions``) of what the register and a group's page
+#: cache: the register's headline counts (groups and their terms), a group's lists (its teams,
+#: invited partners, streams and audience, and their names) and its maturity assessments (and
+#: who made them). Bumped by every save and delete of those models and every change of the
+#: group's many-to-many fields (``connect_pages_version``); bulk writes must bump it themselves
+#: (none does outside the demo data, which calls ``data_versions.forget_all``).
+PAGES_VERSION = "groups-pages"
+
+
+def connect_pages_version() -> None:
+    """Watch what ``PAGES_VERSION`` covers (from ``GroupsConfig.ready``)."""
+    from engage.accounts.models import User
+    from engage.council.models import PartnerOrganisation, Team
+    from engage.groups.models import ForumStream
+    from engage.market.models import Locality, ServiceType
+
+    data_versions.watch(
+        PAGES_VERSION,
+        (
+            EngagementGroup,
+            TermsOfReference,
+            MaturityAssessment,
+            Team,
+            PartnerOrganisation,
+            ForumStream,
+            ServiceType,
+            Locality,
+            User,
+        ),
+        m2m=[
+            getattr(EngagementGroup, name).through
+            for name in (
+                "required_teams",
+                "invited_partners",
+                "streams",
+                "audience_service_types",
+                "audience_localities",
+            )
+        ],
+    )
+
 
 # --- Meetings ---------------------------------------------------------------------------------
 
@@ -277,8 +320,14 @@ def _approved_terms() -> FilteredRelation:
 def register_totals(*, today: date | None = None) -> dict[str, int]:
     """The register's headline counts of open groups: all, without approved terms, and with a
     review overdue (one query of one column; the same terms state as
-    ``with_register_figures``)."""
+    ``with_register_figures``), cached under ``PAGES_VERSION`` for the day."""
     today = today or timezone.localdate()
+    return data_versions.cached(
+        PAGES_VERSION, ("register-totals", today), lambda: _register_totals(today), timeout=3600
+    )
+
+
+def _register_totals(today: date) -> dict[str, int]:
     states = Counter(
         EngagementGroup.objects.exclude(status=GroupStatus.CLOSED)
         .annotate(
@@ -464,9 +513,15 @@ class GroupLists:
 
 
 def group_lists(group: EngagementGroup) -> GroupLists:
-    """The names of the group's teams that must attend, invited partners (prefetched, see
-    ``get_group_for_user``), streams and audience (four small queries on the through
-    tables)."""
+    """The names of the group's teams that must attend, invited partners, streams and audience
+    (four small queries on the through tables, and the invited partners prefetched, see
+    ``get_group_for_user``), cached under ``PAGES_VERSION``."""
+    return data_versions.cached(
+        PAGES_VERSION, ("group-lists", group.pk), lambda: _group_lists(group), timeout=3600
+    )
+
+
+def _group_lists(group: EngagementGroup) -> GroupLists:
     through = {
         name: getattr(EngagementGroup, name).through.objects.filter(engagementgroup_id=group.pk)
         for name in (
@@ -651,7 +706,13 @@ class MaturityTrend:
 
 
 def maturity_trend(group: EngagementGroup) -> MaturityTrend:
-    """The group's assessments in date order (one query)."""
+    """The group's assessments in date order (one query), cached under ``PAGES_VERSION``."""
+    return data_versions.cached(
+        PAGES_VERSION, ("maturity-trend", group.pk), lambda: _maturity_trend(group), timeout=3600
+    )
+
+
+def _maturity_trend(group: EngagementGroup) -> MaturityTrend:
     assessments = (
         MaturityAssessment.objects.filter(group=group)
         .select_related("assessed_by")

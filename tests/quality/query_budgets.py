@@ -57,12 +57,12 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "portal:enquiry_detail": ("provider", 6),
     "portal:organisation": ("provider", 13),
     # The page's rows, then their meetings (one plain query, cheaper than two subqueries a row).
-    "groups:register": ("pem", 7),
+    "groups:register": ("pem", 8),
     # Compliance with the standards (group_detail, standards, the API's group) is cached: with
     # an empty cache, its data version and the seven queries that work it out; else one.
-    "groups:group_detail": ("pem", 17),
+    "groups:group_detail": ("pem", 19),
     "groups:terms_history": ("pem", 9),
-    "groups:maturity_history": ("pem", 9),
+    "groups:maturity_history": ("pem", 10),
     "groups:forward_plan": ("pem", 11),
     "groups:forward_plan_item": ("pem", 13),
     "groups:meeting": ("pem", 18),
@@ -119,7 +119,7 @@ API_BUDGETS: dict[str, tuple[str, int]] = {
     "/api/groups/{group}/forward-plan": ("officer", 4),
     "/api/groups/{group}/forward-plan#provider": ("provider", 9),
     "/api/actions/{meeting_action}": ("officer", 3),
-    "/api/groups/{group}": ("officer", 16),
+    "/api/groups/{group}": ("officer", 17),
     "/api/groups/{group}/meetings": ("officer", 11),
     "/api/surveys": ("officer", 3),
     "/api/surveys/{survey}/results": ("officer", 8),
