@@ -10,6 +10,7 @@ from functools import reduce
 from operator import add
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Case,
@@ -46,9 +47,11 @@ from engage.groups.models import (
     TermsState,
 )
 from engage.groups.terms_diff import TextComparison, compare_texts
+from engage.market.models import Locality
 
 #: The data version (``engage.core.data_versions``) of what the register and a group's page
-#: cache: the register's headline counts (groups and their terms), a group's lists (its teams,
+#: cache: the register's rows and counts (groups, their terms, latest maturity, owners,
+#: localities and associations), a group's lists (its teams,
 #: invited partners, streams and audience, and their names) and its maturity assessments (and
 #: who made them). Bumped by every save and delete of those models and every change of the
 #: group's many-to-many fields (``connect_pages_version``); bulk writes must bump it themselves
@@ -59,9 +62,9 @@ PAGES_VERSION = "groups-pages"
 def connect_pages_version() -> None:
     """Watch what ``PAGES_VERSION`` covers (from ``GroupsConfig.ready``)."""
     from engage.accounts.models import User
-    from engage.council.models import PartnerOrganisation, Team
+    from engage.council.models import Officer, PartnerOrganisation, Team
     from engage.groups.models import ForumStream
-    from engage.market.models import Locality, ServiceType
+    from engage.market.models import Association, ServiceType
 
     data_versions.watch(
         PAGES_VERSION,
@@ -69,6 +72,8 @@ def connect_pages_version() -> None:
             EngagementGroup,
             TermsOfReference,
             MaturityAssessment,
+            Officer,
+            Association,
             Team,
             PartnerOrganisation,
             ForumStream,
@@ -327,6 +332,45 @@ def register_totals(*, today: date | None = None) -> dict[str, int]:
     )
 
 
+def cached_register_rows(rows: Any) -> list[Any]:
+    """The groups of one page of the register (``rows``: ``register(...)`` sliced), cached under
+    ``PAGES_VERSION`` and keyed by the page's SQL (its filters, order, slice and day). Their
+    meeting figures are not part of it: they change as meetings start
+    (``meeting_figures_by_group``)."""
+    try:
+        sql, sql_params = rows.query.sql_with_params()
+    except EmptyResultSet:  # nothing matches: an empty page
+        return []
+    return data_versions.cached(
+        PAGES_VERSION, ("register-rows", sql, sql_params), lambda: list(rows), timeout=3600
+    )
+
+
+def cached_register_count(**filters: str) -> int:
+    """``register_count(**filters)`` for today, cached under ``PAGES_VERSION``."""
+    today = timezone.localdate()
+    return data_versions.cached(
+        PAGES_VERSION,
+        ("register-count", sorted(filters.items()), today),
+        lambda: register_count(today=today, **filters),
+        timeout=3600,
+    )
+
+
+def locality_choices() -> list[dict[str, str]]:
+    """The active localities (slug and name, by name) for the register's filter, cached under
+    ``PAGES_VERSION``."""
+    return data_versions.cached(
+        PAGES_VERSION,
+        ("locality-choices",),
+        lambda: [
+            {"slug": slug, "name": name}
+            for slug, name in Locality.objects.filter(is_active=True).values_list("slug", "name")
+        ],
+        timeout=3600,
+    )
+
+
 def _register_totals(today: date) -> dict[str, int]:
     states = Counter(
         EngagementGroup.objects.exclude(status=GroupStatus.CLOSED)
@@ -472,16 +516,13 @@ def get_group_for_user(
     ``with_meetings=False`` leaves out the meeting figures (``with_meeting_figures``), for a
     page that works them out from the meetings it loads anyway (``meeting_figures_of``).
     ``for_overview=True`` leaves out the latest maturity (the overview reads the assessments,
-    ``maturity_trend``) and the many-to-many fields but the invited partners (it reads them as
-    ``GroupLists``).
+    ``maturity_trend``) and the many-to-many fields (it reads them as ``GroupLists``; the
+    standards read the invited partners themselves when they work compliance out again).
     """
     groups = groups_visible_to(user).select_related(
         "locality", "owner__user", "owner__team", "association", "created_by"
     )
-    if for_overview:
-        # What the standards read when compliance is worked out again (``group_facts``).
-        groups = groups.prefetch_related("invited_partners")
-    else:
+    if not for_overview:  # (the overview reads its lists and assessments, both cached)
         groups = groups.prefetch_related(
             "required_teams",
             "invited_partners",

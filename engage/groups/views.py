@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engage.accounts.permissions import Capability, capability_required
+from engage.core import data_versions
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import Column, SortOption, export_response, paginate, sort_queryset
 from engage.groups import selectors, services, standards
@@ -34,7 +35,6 @@ from engage.groups.models import (
     TermsState,
 )
 from engage.groups.selectors import meeting_figures
-from engage.market.models import Locality
 
 REGISTER_SORTS = (
     SortOption("name", "Name", ("name",)),
@@ -85,6 +85,12 @@ def _manageable_group(request: AuthenticatedHttpRequest, pk: int) -> EngagementG
 
 @capability_required(Capability.GROUPS_VIEW)
 def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    # The page only reads; its counts and filter choices are cached under one version.
+    with data_versions.pinned([selectors.PAGES_VERSION]):
+        return _register(request)
+
+
+def _register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     params = {
         "search": request.GET.get("q", "").strip(),
         "kind": request.GET.get("kind", ""),
@@ -107,15 +113,9 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
             export_format, filename_stem="engagement-groups", columns=REGISTER_EXPORT, rows=groups
         )
     # Counted without the rows' joins and subqueries (the same filters, the same number).
-    count = selectors.register_count(
-        search=params["search"],
-        kind=params["kind"],
-        locality_slug=params["locality_slug"],
-        status=params["status"],
-        terms_state=params["terms_state"],
-    )
+    count = selectors.cached_register_count(**params)
     page = paginate(request, groups, count=count)
-    rows = list(page.object_list)
+    rows = selectors.cached_register_rows(page.object_list)
     page.object_list = rows
     figures = selectors.meeting_figures_by_group(group.pk for group in rows)
     for group in rows:
@@ -131,7 +131,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpR
             "kinds": GroupKind.choices,
             "statuses": GroupStatus.choices,
             "terms_states": TermsState.choices,
-            "localities": Locality.objects.filter(is_active=True),
+            "localities": selectors.locality_choices(),
             "totals": totals,
             "filtered": any(params.values()),
         },
@@ -233,6 +233,12 @@ def _group_create_details(
 
 @capability_required(Capability.GROUPS_VIEW)
 def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # The page only reads; its lists, assessments and compliance are cached under these.
+    with data_versions.pinned([selectors.PAGES_VERSION, standards.DATA_VERSION]):
+        return _group_detail(request, pk)
+
+
+def _group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group_for_user(request.user, pk, with_meetings=False, for_overview=True)
     lists = selectors.group_lists(group)
     trend = selectors.maturity_trend(group)

@@ -157,3 +157,62 @@ def test_a_groups_maturity_follows_new_and_changed_assessments(client: Client) -
     first.purpose_score = 3
     first.save()
     assert "2.2" in _group_page(client, group)  # the first assessment's average in the trend
+
+
+# --- The register's rows and count -----------------------------------------------------------
+
+
+def test_the_registers_rows_follow_every_kind_of_write(client: Client, localities: Any) -> None:
+    group = GroupFactory(name="Fees Working Group", locality=localities["mid"])
+    html = _page(client, "/groups/")
+    assert "Fees Working Group" in html and "Not assessed" in html
+    _page(client, "/groups/")  # (from the cache)
+
+    group.name = "Fees and Uplifts Group"
+    group.save()
+    assert "Fees and Uplifts Group" in _page(client, "/groups/")
+
+    owner = group.owner.user
+    owner.full_name = "Rowan Renamed"
+    owner.save()
+    assert "Rowan Renamed" in _page(client, "/groups/")
+
+    localities["mid"].name = "Mid Essex"
+    localities["mid"].save()
+    assert "Mid Essex" in _page(client, "/groups/")
+
+    AssessmentFactory(group=group, purpose_score=4)
+    html = _page(client, "/groups/")
+    assert "Not assessed" not in html and "2.4" in html
+
+    before = _page(client, "/groups/")
+    TermsFactory(group=group, version=7)
+    after = _page(client, "/groups/")
+    assert after != before and "7" in after.split("Fees and Uplifts Group", 1)[1][:1500]
+
+
+def test_the_registers_filtered_count_follows_new_groups(client: Client, localities: Any) -> None:
+    GroupFactory(name="North Working Group", locality=localities["north"])
+    url = "/groups/?locality=north"
+    assert _page(client, url).count("North Working Group") == 1
+    assert "Second North Group" not in _page(client, url)
+    GroupFactory(name="Second North Group", locality=localities["north"])
+    response = client.get(url)
+    html = response.content.decode()
+    assert "North Working Group" in html and "Second North Group" in html
+    assert response.context["page"].paginator.count == 2
+
+
+def test_a_rows_terms_fall_overdue_on_the_next_day_without_any_write(pem: Any) -> None:
+    due = timezone.localdate() + timedelta(days=40)
+    group = GroupFactory(name="Due Group")
+    TermsFactory(group=group, approved_on=due - timedelta(days=365), review_due=due)
+    last_evening = datetime.combine(due, datetime.min.time(), LONDON) + timedelta(
+        hours=23, minutes=50
+    )
+    with time_machine.travel(last_evening, tick=False):
+        client = Client()
+        client.force_login(pem)
+        assert "was due" not in _page(client, "/groups/")
+    with time_machine.travel(last_evening + timedelta(minutes=20), tick=False):
+        assert "was due" in _page(client, "/groups/")
