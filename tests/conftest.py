@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from engage.accounts.models import Role, User
 from tests.council.factories import OfficerFactory, PartnerPersonFactory, TeamFactory, UserFactory
@@ -49,6 +49,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker, (absent, reason) in skips.items():
             if absent and item.get_closest_marker(marker):
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def locmem_cache() -> Iterator[None]:
+    """A LocMem cache (per process, as production without Redis), whatever the tests' settings
+    (a shared Redis in CI): for the tests that what pages cache under data versions is never
+    older than the data (``pytest.mark.usefixtures("locmem_cache")``)."""
+    locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=locmem):
+        cache.clear()
+        yield
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

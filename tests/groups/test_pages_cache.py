@@ -9,7 +9,6 @@ so that the others exercise the cached path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -25,20 +24,9 @@ from engage.groups.models import GroupStatus
 from tests.council.factories import PartnerOrganisationFactory, TeamFactory
 from tests.groups.factories import AssessmentFactory, ForumStreamFactory, GroupFactory, TermsFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_cache")]
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture(autouse=True)
-def _locmem_cache() -> Iterator[None]:
-    with override_settings(CACHES=LOCMEM):
-        from django.core.cache import cache
-
-        cache.clear()
-        yield
-        cache.clear()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ cached path is the one exercised.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,19 +29,7 @@ from tests.feedback.factories import attended as contacts_attended
 from tests.groups.factories import GroupFactory, attended, meeting_of
 from tests.market.factories import ContactFactory
 
-pytestmark = pytest.mark.django_db
-
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-@pytest.fixture(autouse=True)
-def _locmem_cache() -> Iterator[None]:
-    with override_settings(CACHES=LOCMEM):
-        from django.core.cache import cache
-
-        cache.clear()
-        yield
-        cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("locmem_cache")]
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -42,22 +41,6 @@ pytestmark = [
 ]
 
 HOME = "/portal/"
-
-
-@pytest.fixture
-def locmem_cache() -> Any:
-    with override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "portal-home-cache-tests",
-            }
-        }
-    ):
-        from django.core.cache import cache
-
-        cache.clear()
-        yield
 
 
 def _home(client: Any) -> tuple[str, int]:
