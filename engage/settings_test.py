@@ -7,6 +7,7 @@ PostgreSQL and Redis; without them the suite uses an in-memory SQLite database.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 30)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -19,7 +20,17 @@ os.environ.setdefault(
 )
 
 from engage.settings import *  # noqa: F403
-from engage.settings import DATABASES
+from engage.settings import CACHES, DATABASES, REDIS_URL
+
+# ...and one Redis database per worker: each test starts with ``cache.clear()``, which empties
+# a whole Redis database whatever the prefix, and would empty another worker's cache in the
+# middle of a test that checks a value is read from it (gw0 uses REDIS_URL's database, gw1 the
+# one below it, and so on).
+if REDIS_URL and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    _url = urlsplit(REDIS_URL)
+    _database = int(_url.path.lstrip("/") or 0)
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{(_database - _worker) % 16}"))
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
