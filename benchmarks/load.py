@@ -5,7 +5,8 @@
 2. Starts gunicorn (2 workers) on 127.0.0.1 with production settings.
 3. For each endpoint in ENDPOINTS, then the floor: locust, headless, 16 users for
    BENCH_SECONDS, closed loop; collects requests, failures, p50/p95/p99 and requests per second.
-4. Writes benchmarks/results/load.json with each endpoint's throughput as a share of the floor's.
+4. Writes benchmarks/results/load.json (or ``BENCH_RESULTS``) with each endpoint's throughput as
+   a share of the floor's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "benchmarks" / ".cache"
-RESULTS = ROOT / "benchmarks" / "results" / "load.json"
+#: Where the results go (``BENCH_RESULTS``: another file, for a run on another database).
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "benchmarks" / "results" / "load.json"))
 PYTHON = sys.executable
 DEMO_PASSWORD = "engage-demo-2026"  # noqa: S105 - the invented demo logins' printed password
 USERS = int(os.environ.get("BENCH_USERS", "16"))
