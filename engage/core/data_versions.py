@@ -23,8 +23,9 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from engage.core.models import DataVersion
@@ -59,6 +60,9 @@ def pinned(names: Iterable[str]) -> Iterator[None]:
     values under several versions (the portal home). A version read at the start is read
     before anything is computed, as ``cached`` requires; a write committed meanwhile leaves
     this page's values under the older version, which no later reader uses.
+
+    Also a decorator, for a view that only reads (``@data_versions.pinned([...])``, under the
+    view's permission check): the versions are read afresh on every call.
 
     Do not write within the block: a ``bump`` in it is not seen by ``current``."""
     wanted = sorted(set(names))
@@ -117,6 +121,26 @@ def cached(
         found = compute()
         cache.set(key, found, timeout)
     return found  # type: ignore[no-any-return]
+
+
+def cached_rows(
+    name: str,
+    rows: QuerySet[Any, Any],
+    finish: Callable[[list[Any]], list[Any]] = list,
+    *,
+    parts: Hashable = (),
+    timeout: int,
+) -> list[Any]:
+    """``finish(list(rows))`` for one page of a list (``rows``: a sliced queryset), cached under
+    ``name``'s version and keyed by the page's own SQL (its filters, order, slice, and any date
+    it compares with) and ``parts`` (what ``finish`` depends on beyond the rows). ``finish`` may
+    read only data that ``name`` covers."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # an empty slice ([0:0], when nothing matches): nothing to read
+        return finish([])
+    key = ("rows", rows.db, sql, params, getattr(finish, "__qualname__", ""), parts)
+    return cached(name, key, lambda: finish(list(rows)), timeout=timeout)
 
 
 def watch(name: str, models: Iterable[type[Model]], m2m: Iterable[type[Model]] = ()) -> None:

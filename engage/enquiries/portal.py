@@ -37,6 +37,11 @@ _ROW_FIELDS = (
 )
 
 
+#: The data versions who to contact is cached under, for pages that read them at once
+#: (``data_versions.pinned``).
+WHO_TO_CONTACT_VERSIONS = (panel_versions.CONTACTS, panel_versions.REGISTER)
+
+
 def cached_who_to_contact(provider: Any) -> list[ContactRoute]:
     """``selectors.who_to_contact(provider)``: the same for every user, so cached under the
     versions of the categories, teams and officers (``panel_versions.CONTACTS``) and of the

@@ -10,7 +10,6 @@ from functools import reduce
 from operator import add
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     Case,
@@ -337,13 +336,7 @@ def cached_register_rows(rows: Any) -> list[Any]:
     ``PAGES_VERSION`` and keyed by the page's SQL (its filters, order, slice and day). Their
     meeting figures are not part of it: they change as meetings start
     (``meeting_figures_by_group``)."""
-    try:
-        sql, sql_params = rows.query.sql_with_params()
-    except EmptyResultSet:  # nothing matches: an empty page
-        return []
-    return data_versions.cached(
-        PAGES_VERSION, ("register-rows", sql, sql_params), lambda: list(rows), timeout=3600
-    )
+    return data_versions.cached_rows(PAGES_VERSION, rows, timeout=3600)
 
 
 def cached_register_count(**filters: str) -> int:

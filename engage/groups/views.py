@@ -84,13 +84,9 @@ def _manageable_group(request: AuthenticatedHttpRequest, pk: int) -> EngagementG
 
 
 @capability_required(Capability.GROUPS_VIEW)
+# The page only reads; its rows, counts and filter choices are cached under one version.
+@data_versions.pinned([selectors.PAGES_VERSION])
 def register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
-    # The page only reads; its counts and filter choices are cached under one version.
-    with data_versions.pinned([selectors.PAGES_VERSION]):
-        return _register(request)
-
-
-def _register(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     params = {
         "search": request.GET.get("q", "").strip(),
         "kind": request.GET.get("kind", ""),
@@ -232,13 +228,9 @@ def _group_create_details(
 
 
 @capability_required(Capability.GROUPS_VIEW)
+# The page only reads; its lists, assessments and compliance are cached under these.
+@data_versions.pinned([selectors.PAGES_VERSION, standards.DATA_VERSION])
 def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # The page only reads; its lists, assessments and compliance are cached under these.
-    with data_versions.pinned([selectors.PAGES_VERSION, standards.DATA_VERSION]):
-        return _group_detail(request, pk)
-
-
-def _group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group_for_user(request.user, pk, with_meetings=False, for_overview=True)
     lists = selectors.group_lists(group)
     trend = selectors.maturity_trend(group)

@@ -40,7 +40,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -95,12 +94,9 @@ def cached_page(
     """``finish(list(rows))`` for one page of a register list (``rows`` sliced), from the cache
     while the register is unchanged. ``finish`` may read only what the version covers (the
     current associations do: ``selectors.with_current_associations``)."""
-    try:
-        sql, params = rows.query.sql_with_params()
-    except EmptyResultSet:  # an empty page ([0:0], when nothing matches): nothing to read
-        return finish([])
-    parts = ("rows", rows.db, sql, params, finish.__qualname__, timezone.localdate())
-    return data_versions.cached(REGISTER, parts, lambda: finish(list(rows)), timeout=ROWS_TIMEOUT)
+    return data_versions.cached_rows(
+        REGISTER, rows, finish, parts=timezone.localdate(), timeout=ROWS_TIMEOUT
+    )
 
 
 def filter_choices(fetch: Callable[[], dict[str, list[tuple[str, str]]]]) -> dict[str, Any]:

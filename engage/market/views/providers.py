@@ -16,13 +16,13 @@ from engage.accounts.permissions import Capability, capability_required, has_cap
 from engage.core import data_versions
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import Column, SortOption, export_response, paginate, sort_queryset
+from engage.enquiries.portal import WHO_TO_CONTACT_VERSIONS
 from engage.market import selectors, services
 from engage.market.caching import REGISTER, cached_page
 from engage.market.filters import ProviderFilterForm
 from engage.market.forms import BULK_ACTIONS, BulkActionForm, ProviderForm
 from engage.market.models import Provider
 from engage.market.views.common import export_format, form_page, market_crumbs, safe_next
-from engage.portal.panel_versions import CONTACTS
 
 PROVIDER_SORTS = (
     SortOption("name", "Name", ("name",)),
@@ -57,14 +57,10 @@ PROVIDER_EXPORT = (
 
 
 @capability_required(Capability.MARKET_VIEW)
+# The page only reads; the filters' choices and the page's rows are cached under the
+# register's version: read it once.
+@data_versions.pinned([REGISTER])
 def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
-    # The page only reads; the filters' choices and the page's rows are cached under the
-    # register's version: read it once.
-    with data_versions.pinned([REGISTER]):
-        return _provider_list(request)
-
-
-def _provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = ProviderFilterForm(request.GET or None)
     providers = (
         selectors.matching_providers(user=request.user, filters=form.filters())
@@ -100,13 +96,8 @@ def _provider_list(request: AuthenticatedHttpRequest) -> HttpResponse | Streamin
 
 
 @capability_required(Capability.MARKET_VIEW)
+@data_versions.pinned(WHO_TO_CONTACT_VERSIONS)  # the page only reads: read them at once
 def provider_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    # The page only reads; who to contact is cached under these versions: read them at once.
-    with data_versions.pinned([CONTACTS, REGISTER]):
-        return _provider_detail(request, pk)
-
-
-def _provider_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     provider = selectors.get_provider_for_user(request.user, pk)
     show_contacts = has_capability(request.user, Capability.CONTACTS_VIEW)
     provider_services = list(selectors.service_rows_of_provider(provider))
