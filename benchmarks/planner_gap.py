@@ -181,7 +181,7 @@ def dive() -> None:
     _, parts = bound_with_blocks(compiled, start, time.perf_counter() + 120)
     (part,) = parts
     print(f"{time.perf_counter() - began:.1f} s: LP bound {part.bound + compiled.constant:.2f}")
-    chains = part.dive(time.perf_counter() + 600)
+    chains = part.dive(time.perf_counter() + 600, rounds_per_step=1000, per_step=3)
     placements = [
         Placement(n, position, slot)
         for key, chain in chains.items()

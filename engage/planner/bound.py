@@ -52,9 +52,9 @@ SMOOTHING = 0.5
 #: any prices <= 0 on a hard rule give a valid Lagrangian bound, so the bound stays valid.
 HARD_PENALTY = 10_000.0
 #: Diving: rounds of column generation between fixings, and series fixed per step when
-#: the LP puts none wholly on one chain.
-DIVE_ROUNDS = 1000
-DIVE_FIX = 3
+#: the LP puts none wholly on one chain (at least; more when time is short, see `dive`).
+DIVE_ROUNDS = 5
+DIVE_FIX = 4
 
 
 @dataclass
@@ -127,8 +127,19 @@ class DantzigWolfeBound:
         self.centre_value = -math.inf
         self.converged = False
         self._limits_at: dict[tuple[int, int], list[int]] | None = None
+        # Team limits by (meeting, position, slot) that count there, over all limits.
+        self._limits_for: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        for number, limit in enumerate(compiled.team_limits):
+            for n, position, cover in limit.items:
+                for slot in cover:
+                    self._limits_for[(n, position, slot)].append(number)
+        self._cover_of: dict[int, list[tuple[int, int, int]]] = {}
+        self._touched: dict[
+            tuple[str, tuple[tuple[int, int], ...]], dict[tuple[str, tuple[int, int]], float]
+        ] = {}
         self.values: list[float] = []
         self.rounds = 0
+        self.master_seconds = 0.0  # wall time of all rounds so far (`run`)
         window = compiled.window
         # Which rows a meeting on working day t touches, per series.
         self.maximal_of = {
@@ -167,7 +178,11 @@ class DantzigWolfeBound:
     def _touches(
         self, series_key: str, chain: tuple[tuple[int, int], ...]
     ) -> dict[tuple[str, tuple[int, int]], float]:
-        """The linking rules a chain counts in, with how many times it counts."""
+        """The linking rules a chain counts in, with how many times it counts (remembered:
+        pricing meets the same chains again)."""
+        found = self._touched.get((series_key, chain))
+        if found is not None:
+            return found
         compiled = self.compiled
         touched: dict[tuple[str, tuple[int, int]], float] = defaultdict(float)
         for n, (p, slot) in zip(compiled.of_series[series_key], chain, strict=True):
@@ -178,13 +193,9 @@ class DantzigWolfeBound:
                 for first in range(t - self.window, t + 1):
                     touched[("near", (group, first + self.window))] += 1
             touched[("busy", (int(compiled.week[t]), 0))] += 1
-            for number in compiled.limits_of[n]:
-                limit = compiled.team_limits[number]
-                if limit.day != t:
-                    continue
-                for m, position, cover in limit.items:
-                    if m == n and position == p and slot in cover:
-                        touched[("team", (number, 0))] += 1
+            for number in self._limits_for.get((n, p, slot), ()):
+                touched[("team", (number, 0))] += 1
+        self._touched[(series_key, chain)] = touched
         return touched
 
     # -- columns ----------------------------------------------------------------------------
@@ -276,7 +287,11 @@ class DantzigWolfeBound:
                 team_of[(n, position)].append((cover, dual))
         value = sum(row.rhs * dual for row, dual in zip(self.rows, duals, strict=True))
         found: list[tuple[str, tuple[tuple[int, int], ...], float]] = []
-        dual_of = {(row.kind, row.key): dual for row, dual in zip(self.rows, duals, strict=True)}
+        dual_of = (
+            {(row.kind, row.key): dual for row, dual in zip(self.rows, duals, strict=True)}
+            if self.fixed
+            else {}
+        )
         for key in self.keys:
             fixed = self.fixed.get(key)
             if fixed is not None:  # its one chain, priced
@@ -428,11 +443,7 @@ class DantzigWolfeBound:
             limit = compiled.team_limits[number]
             if ("team", (number, 0)) in self.row_index:
                 continue
-            load = sum(
-                slot_usage.get((n, position, slot), 0.0)
-                for n, position, cover in limit.items
-                for slot in cover
-            )
+            load = sum(slot_usage.get(triple, 0.0) for triple in self._covers(number))
             if load > limit.room + 1e-6:
                 broken.append((load - limit.room, "team", (number, 0), float(limit.room), 0.0))
         if compiled.busy_weight and self.busy:
@@ -450,6 +461,18 @@ class DantzigWolfeBound:
         for _, kind, key, rhs, penalty in broken[:ROWS_PER_ROUND]:
             self._row(kind, key, rhs, penalty)
         return min(len(broken), ROWS_PER_ROUND)
+
+    def _covers(self, number: int) -> list[tuple[int, int, int]]:
+        """(meeting, position, slot) triples that count against team limit `number`."""
+        found = self._cover_of.get(number)
+        if found is None:
+            found = [
+                (n, position, slot)
+                for n, position, cover in self.compiled.team_limits[number].items
+                for slot in cover
+            ]
+            self._cover_of[number] = found
+        return found
 
     def floor(self) -> float:
         """The bound with no prices: each series' cheapest chain on its own costs."""
@@ -493,6 +516,7 @@ class DantzigWolfeBound:
         rounds = 0
         self.converged = False
         while clock.perf_counter() < deadline and (max_rounds is None or rounds < max_rounds):
+            began = clock.perf_counter()
             convexity = self._solve_master(deadline)
             if convexity is None:
                 break
@@ -514,7 +538,9 @@ class DantzigWolfeBound:
                         new += 1
                 if new:
                     break
-            if self._violated_rows() == 0 and new == 0:
+            added = self._violated_rows()
+            self.master_seconds += clock.perf_counter() - began
+            if added == 0 and new == 0:
                 self.converged = True
                 break
         return self.bound
@@ -541,19 +567,30 @@ class DantzigWolfeBound:
 
         Repeatedly: improve the LP by a few rounds of column generation (prices, chains
         and rules as in `run`), then fix every series the LP puts wholly on one chain, or
-        else the `per_step` series with the largest weight on one chain, to that chain.
-        `preset` fixes series first (chains chosen elsewhere). When `deadline` comes,
-        the series left are fixed to their heaviest chain at once. Returns one chain per
-        series of the block. A heuristic: the plan may break a hard rule (the master
-        allows that at `HARD_PENALTY`), so callers must check it; `bound` is untouched.
+        else the series with the largest weight on one chain, to that chain: `per_step` of
+        them, or more when the time left (at the rounds' average time so far) would not
+        reach the last series otherwise, so that the dive ends near `deadline` rather than
+        fixing everything left at once. `preset` fixes series first (chains chosen
+        elsewhere). When `deadline` comes, the series left are fixed to their heaviest
+        chain at once. Returns one chain per series of the block. A heuristic: the plan
+        may break a hard rule (the master allows that at `HARD_PENALTY`), so callers must
+        check it; `bound` is untouched.
         """
         for key, chain in (preset or {}).items():
             if key in self.shares and key not in self.fixed:
                 self.fix(key, chain)
         while len(self.fixed) < len(self.keys):
-            late = clock.perf_counter() >= deadline
+            now = clock.perf_counter()
+            late = now >= deadline
+            step = per_step
             if not late:
                 self.run(deadline, rounds_per_step)
+                if self.rounds:
+                    per_round = self.master_seconds / self.rounds
+                    steps = max(
+                        1.0, (deadline - clock.perf_counter()) / (per_round * rounds_per_step)
+                    )
+                    step = max(per_step, math.ceil((len(self.keys) - len(self.fixed)) / steps))
             heaviest: dict[str, tuple[float, _Column]] = {}
             for column, value in zip(self.columns, self.values, strict=False):
                 key = column.series_key
@@ -567,7 +604,7 @@ class DantzigWolfeBound:
                     heaviest[key] = (0.0, column)
             order = sorted(heaviest.items(), key=lambda item: -item[1][0])
             whole = [item for item in order if item[1][0] > 1 - 1e-6]
-            chosen = order if late else (whole or order[:per_step])
+            chosen = order if late else (whole or order[:step])
             for key, (_, column) in chosen:
                 self.fix(key, column.chain)
         return {key: column.chain for key, column in self.fixed.items()}
@@ -661,19 +698,28 @@ def bound_with_blocks(
     return math.ceil(total + compiled.constant - 1e-6), parts
 
 
-def rounded_plan(compiled: Compiled, parts: list[DantzigWolfeBound]) -> list[Placement]:
-    """A plan read off the blocks' LP solutions: each series on its heaviest chain (a
-    series copied into several blocks takes the chain of the first block that has it).
+def dived_plan(
+    compiled: Compiled, parts: list[DantzigWolfeBound], deadline: float
+) -> list[Placement]:
+    """A plan by diving in the blocks' LPs until `deadline` (`DantzigWolfeBound.dive`),
+    each block with a share of the time left in proportion to its series still free (a
+    series copied into several blocks takes the chain of the first block that fixes it).
 
-    The LP lets series share out good days and weeks, so this plan usually breaks rules
-    and costs a lot; it is a starting point for `engage.planner.heuristic.improve`,
-    which repairs it far better than it builds a plan from nothing (county: about 245
-    instead of about 290 after the same 2 s). Every meeting gets one of its candidate
-    days and every series' chain keeps its gap limits. Fixes every series in `parts`.
+    The LP lets series share out good days and weeks; fixing a few series at a time and
+    re-solving makes the others move out of their way, so the plan is far better than
+    each series on its heaviest chain at once (county: about 215 after repair, against
+    about 250), but it may still break a rule: it is a starting point for
+    `engage.planner.heuristic.improve`, which repairs it. With `deadline` already past,
+    every series goes straight to its heaviest chain. Every meeting gets one of its
+    candidate days and every series' chain keeps its gap limits. Fixes every series in
+    `parts`.
     """
     chains: dict[str, tuple[tuple[int, int], ...]] = {}
-    for part in parts:
-        chains.update(part.dive(clock.perf_counter(), preset=chains))
+    free = [sum(1 for key in part.keys if key not in part.fixed) for part in parts]
+    for number, part in enumerate(parts):
+        left = deadline - clock.perf_counter()
+        share = free[number] / max(1, sum(free[number:]))
+        chains.update(part.dive(clock.perf_counter() + max(0.0, left * share), preset=chains))
     return [
         Placement(number, position, slot)
         for key, chain in chains.items()

@@ -13,12 +13,13 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    mixture of its chains, solved by column generation; any prices give a valid bound, so
    it is reported even when time runs out first. The per-series dynamic-programming
    bound (`series_lower_bounds`) is the floor.
-3a. Price and round, for problems between `WHOLE_MODEL_CANDIDATES` and
+3a. Price and dive, for problems between `WHOLE_MODEL_CANDIDATES` and
    `ROUNDING_CANDIDATES` meeting-days (the county): the starting plan gets only
-   `START_SHARE` of the time and the LP runs until `LP_SHARE`; then every series is put
-   on its heaviest chain in the LP (`engage.planner.bound.rounded_plan`) and that plan
-   is repaired by the same best responses until `REPAIR_SHARE`, and kept when it is
-   valid and cheaper than the starting plan.
+   `START_SHARE` of the time and the LP runs until it converges or `LP_SHARE`; then a
+   dive in the LP (`engage.planner.bound.dived_plan`) fixes series on their heaviest
+   chains a few at a time, re-solving the LP after each fixing, until `DIVE_SHARE`, and
+   its plan is repaired by the same best responses until `REPAIR_SHARE`, and kept when
+   it is valid and cheaper than the starting plan.
 4. CP-SAT on the time-indexed model (`engage.planner.model.PlanningModel`, one Boolean
    per meeting and candidate day). Small problems (up to `WHOLE_MODEL_CANDIDATES`
    meeting-days) are solved as one model, which proves optimality or infeasibility;
@@ -44,7 +45,7 @@ from datetime import date
 import numpy as np
 from ortools.sat.python import cp_model
 
-from engage.planner.bound import bound_with_blocks, lower_bound, rounded_plan
+from engage.planner.bound import bound_with_blocks, dived_plan, lower_bound
 from engage.planner.compiled import Compiled
 from engage.planner.explain import explain_infeasibility, precheck
 from engage.planner.heuristic import Placement, improve, series_lower_bounds
@@ -71,14 +72,16 @@ BOUND_SHARE = 0.95
 #: so it stops at this share and CP-SAT has the rest, usually to prove the optimum early.
 WHOLE_START_SHARE = 0.1
 #: Problems above `WHOLE_MODEL_CANDIDATES` and up to this many meeting-days are planned
-#: by price and round: a short starting plan (until `START_SHARE` of the time), the
-#: bound's LP (until `LP_SHARE`), its heaviest chains repaired by best responses (until
-#: `REPAIR_SHARE`), then neighbourhood search. Larger ones (whose LPs do not converge in
-#: their time, so that rounding them gives poor plans) keep the heuristic until
-#: `HEURISTIC_SHARE`, the bound until `BOUND_SHARE`, then neighbourhood search.
+#: by price and dive: a short starting plan (until `START_SHARE` of the time), the
+#: bound's LP (until it converges or `LP_SHARE`), a dive in it (until `DIVE_SHARE`), its
+#: plan repaired by best responses (until `REPAIR_SHARE`), then neighbourhood search.
+#: Larger ones (whose LPs do not converge in their time, so that diving in them gives
+#: poor plans) keep the heuristic until `HEURISTIC_SHARE`, the bound until
+#: `BOUND_SHARE`, then neighbourhood search.
 ROUNDING_CANDIDATES = 40_000
 START_SHARE = 0.06
-LP_SHARE = 0.6
+LP_SHARE = 0.45
+DIVE_SHARE = 0.85
 REPAIR_SHARE = 0.97
 #: Neighbourhood search: meetings move at most this many working days at once; a
 #: neighbourhood frees at most this many meetings; a calendar neighbourhood spans this
@@ -236,14 +239,10 @@ def solve(problem: Problem) -> Plan:
     if rounding:
         found, parts = bound_with_blocks(compiled, placements, began + LP_SHARE * limit)
         bound = max(lower, found)
-        # Price and round: the LP's heaviest chains, repaired by best responses, usually
-        # beat the starting plan by far; keep whichever is cheaper (and valid).
-        repaired = improve(
-            compiled,
-            began + REPAIR_SHARE * limit,
-            problem.random_seed,
-            rounded_plan(compiled, parts),
-        )
+        # Price and dive: the dive's plan, repaired by best responses, usually beats the
+        # starting plan by far; keep whichever is cheaper (and valid).
+        dived = dived_plan(compiled, parts, began + DIVE_SHARE * limit)
+        repaired = improve(compiled, began + REPAIR_SHARE * limit, problem.random_seed, dived)
         repaired_plan, repaired_check = _plan_from(compiled, repaired)
         if repaired_check.ok and (
             not validation.ok or repaired_check.soft_cost < validation.soft_cost
