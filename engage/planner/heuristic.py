@@ -127,11 +127,21 @@ class _State:
         for week, count in compiled.fixed_per_week.items():
             self.per_week[week] += count
         self.busy: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+        # Per team, how many commitments each working day holds (a day with none, for
+        # every team of a series, takes its first slot without looking further).
+        self.booked = {key: np.zeros(compiled.size, dtype=np.int64) for key in self.teams}
         for activity in problem.fixed:
             t = compiled.cal.index.get(activity.day)
             if t is not None:
                 for key in activity.teams:
                     self.busy[(key, t)].append((activity.start_minute, activity.end_minute))
+                    if key in self.booked:
+                        self.booked[key][t] += 1
+        # Slot spans (start, end minute) per series, read once (`TimeSlot` computes them).
+        self.spans = {
+            s.key: [(slot.start_minute, slot.end_minute) for slot in s.slots]
+            for s in compiled.series
+        }
         self.chains: dict[str, list[tuple[int, int]]] = {}  # series -> (position, slot)
         related: dict[str, set[str]] = defaultdict(set)
         for group in compiled.groups:
@@ -152,12 +162,13 @@ class _State:
             for g in compiled.groups_of[key]:
                 self.per_group[g][t] += sign
             self.per_week[compiled.week[t]] += sign
-            span = (series.slots[slot].start_minute, series.slots[slot].end_minute)
+            span = self.spans[key][slot]
             for team in series.teams:
                 if sign > 0:
                     self.busy[(team, t)].append(span)
                 else:
                     self.busy[(team, t)].remove(span)
+                self.booked[team][t] += sign
 
     def insert(self, key: str, chosen: list[tuple[int, int]]) -> None:
         self._apply(key, chosen, 1)
@@ -169,10 +180,8 @@ class _State:
         return chosen
 
     def _slot(self, series: Series, t: int) -> int | None:
-        for j, slot in enumerate(series.slots):
-            if all(
-                self._fits(team, t, slot.start_minute, slot.end_minute) for team in series.teams
-            ):
+        for j, (start, end) in enumerate(self.spans[series.key]):
+            if all(self._fits(team, t, start, end) for team in series.teams):
                 return j
         return None
 
@@ -201,14 +210,24 @@ class _State:
         per_day = near + busy + np.where(clash > 0, _CLASH, 0.0)
         unary: list[FloatArray] = []
         slots: list[dict[int, int]] = []
+        series = compiled.meetings[compiled.of_series[key][0]].series
+        booked = np.zeros(compiled.size, dtype=np.int64)
+        for team in series.teams:
+            booked += self.booked[team]
+            if self.teams[team].capacity < 1:  # no day is free of it: check every day
+                booked += 1
+        # On a day none of its teams has a commitment, the series' first slot fits.
         for number in compiled.of_series[key]:
             meeting = compiled.meetings[number]
             costs = meeting.own + per_day[meeting.days]
             chosen: dict[int, int] = {}
-            for position, t in enumerate(meeting.days):
-                if costs[position] >= _CLASH:
-                    continue
-                slot = self._slot(meeting.series, int(t))
+            open_days = costs < _CLASH
+            check = (booked[meeting.days] > 0) & open_days
+            for position in np.flatnonzero(open_days & ~check).tolist():
+                chosen[position] = 0
+            for position in np.flatnonzero(check).tolist():
+                t = int(meeting.days[position])
+                slot = self._slot(series, t)
                 if slot is None:
                     costs[position] += _CLASH
                 else:
