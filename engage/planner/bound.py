@@ -673,7 +673,7 @@ def bound_with_blocks(
     compiled: Compiled, placements: list[Placement], deadline: float
 ) -> tuple[int, list[DantzigWolfeBound]]:
     """A proven lower bound on the cost of every plan, computed until `deadline`, and the
-    blocks' LPs (for `rounded_plan`).
+    blocks' LPs (for `dived_plan`).
 
     The blocks of `blocks` are solved one after another, each with a share of the time
     left in proportion to its number of meetings, each seeded with the chains of the

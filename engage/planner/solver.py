@@ -14,7 +14,7 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    it is reported even when time runs out first. The per-series dynamic-programming
    bound (`series_lower_bounds`) is the floor.
 3a. Price and dive, for problems between `WHOLE_MODEL_CANDIDATES` and
-   `ROUNDING_CANDIDATES` meeting-days (the county): the starting plan gets only
+   `DIVING_CANDIDATES` meeting-days (the county): the starting plan gets only
    `START_SHARE` of the time and the LP runs until it converges or `LP_SHARE`; then a
    dive in the LP (`engage.planner.bound.dived_plan`) fixes series on their heaviest
    chains a few at a time, re-solving the LP after each fixing, until `DIVE_SHARE`, and
@@ -78,7 +78,7 @@ WHOLE_START_SHARE = 0.1
 #: Larger ones (whose LPs do not converge in their time, so that diving in them gives
 #: poor plans) keep the heuristic until `HEURISTIC_SHARE`, the bound until
 #: `BOUND_SHARE`, then neighbourhood search.
-ROUNDING_CANDIDATES = 40_000
+DIVING_CANDIDATES = 40_000
 START_SHARE = 0.06
 LP_SHARE = 0.45
 DIVE_SHARE = 0.85
@@ -231,12 +231,12 @@ def solve(problem: Problem) -> Plan:
     lower = sum(series_lower_bounds(compiled).values()) + compiled.constant
     candidates = sum(len(m.days) for m in compiled.meetings)
     whole = candidates <= WHOLE_MODEL_CANDIDATES
-    rounding = not whole and candidates <= ROUNDING_CANDIDATES
-    start_share = WHOLE_START_SHARE if whole else START_SHARE if rounding else HEURISTIC_SHARE
+    diving = not whole and candidates <= DIVING_CANDIDATES
+    start_share = WHOLE_START_SHARE if whole else START_SHARE if diving else HEURISTIC_SHARE
     placements = improve(compiled, began + start_share * limit, problem.random_seed)
     plan, validation = _plan_from(compiled, placements)
     bound: int | None = None
-    if rounding:
+    if diving:
         found, parts = bound_with_blocks(compiled, placements, began + LP_SHARE * limit)
         bound = max(lower, found)
         # Price and dive: the dive's plan, repaired by best responses, usually beats the
