@@ -610,7 +610,27 @@ class DantzigWolfeBound:
         return {key: column.chain for key, column in self.fixed.items()}
 
 
-def blocks(compiled: Compiled) -> list[DantzigWolfeBound]:
+@dataclass(frozen=True)
+class BlockSpec:
+    """One block of `block_specs`: the series it holds with the share of their own costs
+    counted here, the audience groups and team limits whose rules it prices, whether it
+    prices busy weeks, and its `home` series (those staffed by its teams; the others are
+    copies of series whose providers it shares)."""
+
+    shares: dict[str, float]
+    groups: frozenset[int]
+    limits: frozenset[int]
+    busy: bool
+    home: frozenset[str]
+
+    def build(self, compiled: Compiled) -> DantzigWolfeBound:
+        """The block's column-generation LP."""
+        return DantzigWolfeBound(
+            compiled, dict(self.shares), set(self.groups), set(self.limits), busy=self.busy
+        )
+
+
+def block_specs(compiled: Compiled) -> list[BlockSpec]:
     """Split the problem into blocks whose LPs together bound the whole (see `lower_bound`).
 
     Series staffed by a common team are in one block (a council's teams staff its own
@@ -636,7 +656,10 @@ def blocks(compiled: Compiled) -> list[DantzigWolfeBound]:
             parent[find(key)] = find(staffed[0])
     home = {key: find(key) for key in keys}
     roots = sorted(set(home.values()))
-    members: dict[str, set[str]] = {root: {k for k in keys if home[k] == root} for root in roots}
+    own: dict[str, frozenset[str]] = {
+        root: frozenset(k for k in keys if home[k] == root) for root in roots
+    }
+    members: dict[str, set[str]] = {root: set(own[root]) for root in roots}
     groups: dict[str, set[int]] = {root: set() for root in roots}
     order = {root: number for number, root in enumerate(roots)}
     for g, group in enumerate(compiled.groups):
@@ -652,15 +675,20 @@ def blocks(compiled: Compiled) -> list[DantzigWolfeBound]:
             copies[key] += 1
     single = len(roots) == 1
     return [
-        DantzigWolfeBound(
-            compiled,
-            {key: 1.0 / copies[key] for key in members[root]},
-            groups[root],
-            limits[root],
+        BlockSpec(
+            shares={key: 1.0 / copies[key] for key in members[root]},
+            groups=frozenset(groups[root]),
+            limits=frozenset(limits[root]),
             busy=single,
+            home=own[root],
         )
         for root in roots
     ]
+
+
+def blocks(compiled: Compiled) -> list[DantzigWolfeBound]:
+    """The LPs of the blocks of `block_specs`."""
+    return [spec.build(compiled) for spec in block_specs(compiled)]
 
 
 def lower_bound(compiled: Compiled, placements: list[Placement], deadline: float) -> int:

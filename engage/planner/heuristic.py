@@ -286,6 +286,7 @@ def improve(
     deadline: float,
     seed: int = 0,
     start: Sequence[Placement] = (),
+    only: frozenset[str] | None = None,
 ) -> list[Placement]:
     """A plan by best responses and ruin-and-recreate, improved until `deadline`.
 
@@ -293,7 +294,9 @@ def improve(
     one. Each step takes one series out and puts it back on its exact cheapest chain
     given all the others; when no single series can improve, a few related series are
     taken out together and put back one by one in random order, and the change is kept
-    only if the total does not rise. `deadline` is a `time.perf_counter()` value.
+    only if the total does not rise. `deadline` is a `time.perf_counter()` value. With
+    `only` (and a complete `start`), only the series named there move; the others stay
+    where `start` has them.
     Guarantees: one placement per meeting on one of its candidate days, respecting its
     series' gap limits; the plan's cost never rises during the search (near clashes of
     a series with itself aside, which the marginal costs do not see).
@@ -311,7 +314,7 @@ def improve(
         for key in _order(compiled):
             _, chosen = state.best_response(key)
             state.insert(key, chosen)
-    keys = list(state.chains)
+    keys = [key for key in state.chains if only is None or key in only]
     stalled = False
     while keys and clock.perf_counter() < deadline:
         if not stalled:
@@ -332,7 +335,7 @@ def improve(
             continue
         # Ruin and recreate a small group of related series.
         seed_key = rng.choice(keys)
-        others = state.related.get(seed_key, [])
+        others = [k for k in state.related.get(seed_key, []) if only is None or k in only]
         group = [seed_key, *rng.sample(others, min(len(others), rng.randint(1, 3)))]
         saved = {key: state.chains[key] for key in group}
         removed = 0.0

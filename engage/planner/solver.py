@@ -20,6 +20,15 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    chains a few at a time, re-solving the LP after each fixing, until `DIVE_SHARE`, and
    its plan is repaired by the same best responses until `REPAIR_SHARE`, and kept when
    it is valid and cheaper than the starting plan.
+3b. Price and dive in blocks, for larger problems (the region) when `workers` > 1: after
+   the same short starting plan, every block of the bound (a council's teams and
+   series) gets its LP, dive and a repair of its own series in a process of its own,
+   `workers` at a time (`engage.planner.parallel.dive_blocks`), until `DIVE_SHARE`; the
+   blocks' bounds add up to the bound, and their plans, put together, are repaired on
+   the whole problem until `REPAIR_SHARE`. Where processes cannot be started (a Celery
+   prefork worker, whose processes are daemonic), or with one worker, the plan comes
+   from steps 2 and 3 as before: the heuristic until `HEURISTIC_SHARE`, the bound until
+   `BOUND_SHARE`.
 4. CP-SAT on the time-indexed model (`engage.planner.model.PlanningModel`, one Boolean
    per meeting and candidate day). Small problems (up to `WHOLE_MODEL_CANDIDATES`
    meeting-days) are solved as one model, which proves optimality or infeasibility;
@@ -50,6 +59,7 @@ from engage.planner.compiled import Compiled
 from engage.planner.explain import explain_infeasibility, precheck
 from engage.planner.heuristic import Placement, improve, series_lower_bounds
 from engage.planner.model import PlanningModel
+from engage.planner.parallel import dive_blocks
 from engage.planner.problem import (
     Plan,
     PlannedMeeting,
@@ -75,9 +85,10 @@ WHOLE_START_SHARE = 0.1
 #: by price and dive: a short starting plan (until `START_SHARE` of the time), the
 #: bound's LP (until it converges or `LP_SHARE`), a dive in it (until `DIVE_SHARE`), its
 #: plan repaired by best responses (until `REPAIR_SHARE`), then neighbourhood search.
-#: Larger ones (whose LPs do not converge in their time, so that diving in them gives
-#: poor plans) keep the heuristic until `HEURISTIC_SHARE`, the bound until
-#: `BOUND_SHARE`, then neighbourhood search.
+#: Larger ones dive in blocks on several processes with the same shares (3b in the
+#: module docstring) or, on one core, where their LPs would not converge in time, keep
+#: the heuristic until `HEURISTIC_SHARE`, the bound until `BOUND_SHARE`, then
+#: neighbourhood search.
 DIVING_CANDIDATES = 40_000
 START_SHARE = 0.06
 LP_SHARE = 0.45
@@ -232,16 +243,33 @@ def solve(problem: Problem) -> Plan:
     candidates = sum(len(m.days) for m in compiled.meetings)
     whole = candidates <= WHOLE_MODEL_CANDIDATES
     diving = not whole and candidates <= DIVING_CANDIDATES
-    start_share = WHOLE_START_SHARE if whole else START_SHARE if diving else HEURISTIC_SHARE
+    in_blocks = not whole and not diving and problem.workers > 1
+    start_share = (
+        WHOLE_START_SHARE if whole else START_SHARE if diving or in_blocks else HEURISTIC_SHARE
+    )
     placements = improve(compiled, began + start_share * limit, problem.random_seed)
     plan, validation = _plan_from(compiled, placements)
     bound: int | None = None
+    dived: list[Placement] | None = None
     if diving:
         found, parts = bound_with_blocks(compiled, placements, began + LP_SHARE * limit)
         bound = max(lower, found)
+        dived = dived_plan(compiled, parts, began + DIVE_SHARE * limit)
+    elif in_blocks:
+        outcome_of_blocks = dive_blocks(
+            compiled, placements, began + DIVE_SHARE * limit, problem.workers
+        )
+        if outcome_of_blocks is None:  # no processes here: plan on one core
+            placements = improve(
+                compiled, began + HEURISTIC_SHARE * limit, problem.random_seed, placements
+            )
+            plan, validation = _plan_from(compiled, placements)
+        else:
+            bound = max(lower, outcome_of_blocks.bound)
+            dived = outcome_of_blocks.placements
+    if dived is not None:
         # Price and dive: the dive's plan, repaired by best responses, usually beats the
         # starting plan by far; keep whichever is cheaper (and valid).
-        dived = dived_plan(compiled, parts, began + DIVE_SHARE * limit)
         repaired = improve(compiled, began + REPAIR_SHARE * limit, problem.random_seed, dived)
         repaired_plan, repaired_check = _plan_from(compiled, repaired)
         if repaired_check.ok and (

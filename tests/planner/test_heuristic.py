@@ -80,3 +80,17 @@ def test_a_fixed_activity_of_the_team_moves_the_meeting_to_a_later_slot_or_off_t
         assert offered.get(position) == expected
         assert (costs[position] >= _CLASH) == (expected is None)
         assert offered[position + 1] == 0  # Thursday: nothing booked
+
+
+@FAST
+@given(small_problems())
+def test_improving_only_some_series_leaves_the_others_where_they_were(p: Problem) -> None:
+    compiled = compiled_of(p)
+    if compiled is None or len(compiled.series) < 2:
+        return
+    start = improve(compiled, time.perf_counter() + 0.02)
+    moving = frozenset({compiled.series[0].key})
+    after = {q.number: q for q in improve(compiled, time.perf_counter() + 0.05, 1, start, moving)}
+    for placement in start:
+        if compiled.meetings[placement.number].series.key not in moving:
+            assert after[placement.number] == placement

@@ -1,0 +1,153 @@
+"""Price and dive on the blocks of a large problem, on several processes at once.
+
+A large problem (the region: ten councils side by side) splits into blocks
+(`engage.planner.bound.block_specs`), one per council's teams, whose LPs together bound
+the whole. Solved one after another they take longer than the whole time limit, and
+most of that time is Python and GLOP on one core. Here each block is solved in a
+process of its own, `workers` at a time: its column-generation LP (seeded with the
+starting plan's chains) for most of its share of the time, then a dive in that LP for
+the rest (`DantzigWolfeBound.dive`). The blocks' bounds add up to a proven bound on the
+whole, and each series takes the chain its home block (the block of its teams) dived
+to, which gives a plan to repair (it may break a rule, mostly where a regional series
+meets a council's own).
+
+The processes are forked, so they share the compiled problem without copying it; where
+a process cannot start children (a daemonic one, such as a Celery prefork worker) or
+fork is not available, `dive_blocks` returns None and the solver plans as it would on
+one core.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time as clock
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from engage.planner.bound import BlockSpec, block_specs
+from engage.planner.compiled import Compiled
+from engage.planner.heuristic import Placement, improve
+
+#: Of each block's time, the share its LP may use before the dive starts (an LP that
+#: converges sooner leaves the rest to the dive), and the share by which the dive ends;
+#: the rest repairs the block's own series by best responses.
+LP_SHARE_OF_BLOCK = 0.6
+DIVE_SHARE_OF_BLOCK = 0.8
+
+Chain = tuple[tuple[int, int], ...]
+
+# What the forked processes work on; set in the parent just before they are forked.
+_JOB: tuple[Compiled, list[BlockSpec], list[Placement]] | None = None
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """What one block's process found: its proven bound (without `Compiled.constant`),
+    the dive's chain for each of its series, and whether its LP converged."""
+
+    bound: float
+    chains: dict[str, Chain]
+    converged: bool
+
+
+@dataclass(frozen=True)
+class DivedBlocks:
+    """A proven lower bound on every plan (constant included), and the dived plan."""
+
+    bound: int
+    placements: list[Placement]
+    converged: int  # blocks whose LP converged
+
+
+def _run_block(number: int, seconds: float, preset: dict[str, Chain]) -> BlockResult:
+    """Solve block `number`'s LP and dive in it, within `seconds` of starting, with the
+    series of `preset` fixed to their chains there first."""
+    if _JOB is None:  # pragma: no cover - only forked processes run this
+        raise RuntimeError("no block job in this process")
+    compiled, specs, placements = _JOB
+    began = clock.perf_counter()
+    part = specs[number].build(compiled)
+    part.add_plan(placements)
+    part.run(began + LP_SHARE_OF_BLOCK * seconds)
+    converged = part.converged
+    bound = part.bound if math.isfinite(part.bound) else part.floor()
+    chains = part.dive(began + DIVE_SHARE_OF_BLOCK * seconds, preset=preset)
+    # Repair the block's own series (not those fixed for every block) against the rest
+    # of the starting plan, which they share no rule with but busy weeks.
+    spec = specs[number]
+    plan = {p.number: p for p in placements}
+    for key in spec.home:
+        for n, (position, slot) in zip(compiled.of_series[key], chains[key], strict=True):
+            plan[n] = Placement(n, position, slot)
+    moving = frozenset(spec.home - preset.keys())
+    repaired = improve(compiled, began + seconds, number, list(plan.values()), only=moving)
+    by_number = {p.number: p for p in repaired}
+    for key in moving:
+        chains[key] = tuple(
+            (by_number[n].position, by_number[n].slot) for n in compiled.of_series[key]
+        )
+    return BlockResult(bound=bound, chains=chains, converged=converged)
+
+
+def dive_blocks(
+    compiled: Compiled, placements: list[Placement], deadline: float, workers: int
+) -> DivedBlocks | None:
+    """Every block's LP and dive on `workers` processes, all done by about `deadline`.
+
+    Each block gets an equal share of the processes' time (the largest blocks start
+    first). Guarantees: `bound` is a proven lower bound on every plan's cost (any prices
+    give one); `placements` places every meeting on one of its candidate days within its
+    series' gap limits, and may break rules. None when fewer than two workers are asked
+    for, the problem has one block, or the processes cannot be started or fail.
+    """
+    global _JOB
+    specs = block_specs(compiled)
+    if workers < 2 or len(specs) < 2:
+        return None
+    window = deadline - clock.perf_counter()
+    if window <= 0:
+        return None
+    # Blocks run `workers` at a time; keep a little back for starting and collecting.
+    seconds = 0.95 * window * min(workers, len(specs)) / len(specs)
+    order = sorted(range(len(specs)), key=lambda n: -len(specs[n].shares))
+    # A series copied into several blocks (a regional group) keeps its starting chain in
+    # every dive, so that the blocks, diving apart, all plan around the same dates.
+    copies: dict[str, int] = {}
+    for spec in specs:
+        for key in spec.shares:
+            copies[key] = copies.get(key, 0) + 1
+    start = {p.number: (p.position, p.slot) for p in placements}
+    preset = {
+        key: tuple(start[n] for n in compiled.of_series[key])
+        for key, count in copies.items()
+        if count > 1
+    }
+    _JOB = (compiled, specs, placements)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {n: pool.submit(_run_block, n, seconds, preset) for n in order}
+            results = {n: future.result() for n, future in futures.items()}
+    except (AssertionError, ValueError, OSError, BrokenProcessPool):
+        # A daemonic process may not have children; no fork on this platform; a block's
+        # process died. The caller plans on one core instead.
+        return None
+    finally:
+        _JOB = None
+    chains: dict[str, Chain] = {}
+    for n, spec in enumerate(specs):
+        for key in spec.home:
+            chains[key] = results[n].chains[key]
+    plan = [
+        Placement(number, position, slot)
+        for key, chain in chains.items()
+        for number, (position, slot) in zip(compiled.of_series[key], chain, strict=True)
+    ]
+    total = sum(result.bound for result in results.values())
+    return DivedBlocks(
+        bound=math.ceil(total + compiled.constant - 1e-6),
+        placements=plan,
+        converged=sum(1 for result in results.values() if result.converged),
+    )
