@@ -19,7 +19,11 @@ How `solve` spends its time (`Problem.time_limit_seconds`, wall clock):
    dive in the LP (`engage.planner.bound.dived_plan`) fixes series on their heaviest
    chains a few at a time, re-solving the LP after each fixing, until `DIVE_SHARE`, and
    its plan is repaired by the same best responses until `REPAIR_SHARE`, and kept when
-   it is valid and cheaper than the starting plan.
+   it is valid and cheaper than the starting plan. With two workers or more, each
+   worker's process does all of this from a starting plan of its own (random seeds
+   `random_seed`, `random_seed` + 1, ...; `engage.planner.parallel.dive_copies`), its
+   repair ending at `COPIES_SHARE`, and the cheapest valid plan is kept: where a dive
+   ends depends much on where it starts.
 3b. Price and dive in blocks, for larger problems (the region) when `workers` > 1: after
    the same short starting plan, every block of the bound (a council's teams and
    series) gets its LP, dive and a repair of its own series in a process of its own,
@@ -59,7 +63,7 @@ from engage.planner.compiled import Compiled
 from engage.planner.explain import explain_infeasibility, precheck
 from engage.planner.heuristic import Placement, improve, series_lower_bounds
 from engage.planner.model import PlanningModel
-from engage.planner.parallel import dive_blocks
+from engage.planner.parallel import dive_blocks, dive_copies
 from engage.planner.problem import (
     Plan,
     PlannedMeeting,
@@ -94,6 +98,9 @@ START_SHARE = 0.06
 LP_SHARE = 0.45
 DIVE_SHARE = 0.85
 REPAIR_SHARE = 0.97
+#: On several processes (`engage.planner.parallel.dive_copies`), each process's repair
+#: ends here, leaving time to check their plans and take the cheapest.
+COPIES_SHARE = 0.93
 #: Neighbourhood search: meetings move at most this many working days at once; a
 #: neighbourhood frees at most this many meetings; a calendar neighbourhood spans this
 #: many working days.
@@ -242,40 +249,9 @@ def solve(problem: Problem) -> Plan:
     lower = sum(series_lower_bounds(compiled).values()) + compiled.constant
     candidates = sum(len(m.days) for m in compiled.meetings)
     whole = candidates <= WHOLE_MODEL_CANDIDATES
-    diving = not whole and candidates <= DIVING_CANDIDATES
-    in_blocks = not whole and not diving and problem.workers > 1
-    start_share = (
-        WHOLE_START_SHARE if whole else START_SHARE if diving or in_blocks else HEURISTIC_SHARE
-    )
-    placements = improve(compiled, began + start_share * limit, problem.random_seed)
+    placements, found = _first_plan(compiled, began, candidates)
+    bound = None if found is None else max(lower, found)
     plan, validation = _plan_from(compiled, placements)
-    bound: int | None = None
-    dived: list[Placement] | None = None
-    if diving:
-        found, parts = bound_with_blocks(compiled, placements, began + LP_SHARE * limit)
-        bound = max(lower, found)
-        dived = dived_plan(compiled, parts, began + DIVE_SHARE * limit)
-    elif in_blocks:
-        outcome_of_blocks = dive_blocks(
-            compiled, placements, began + DIVE_SHARE * limit, problem.workers
-        )
-        if outcome_of_blocks is None:  # no processes here: plan on one core
-            placements = improve(
-                compiled, began + HEURISTIC_SHARE * limit, problem.random_seed, placements
-            )
-            plan, validation = _plan_from(compiled, placements)
-        else:
-            bound = max(lower, outcome_of_blocks.bound)
-            dived = outcome_of_blocks.placements
-    if dived is not None:
-        # Price and dive: the dive's plan, repaired by best responses, usually beats the
-        # starting plan by far; keep whichever is cheaper (and valid).
-        repaired = improve(compiled, began + REPAIR_SHARE * limit, problem.random_seed, dived)
-        repaired_plan, repaired_check = _plan_from(compiled, repaired)
-        if repaired_check.ok and (
-            not validation.ok or repaired_check.soft_cost < validation.soft_cost
-        ):
-            placements, plan, validation = repaired, repaired_plan, repaired_check
     if not validation.ok or whole:
         outcome = _solve_whole(compiled, placements, deadline)
         if outcome.status == "infeasible":
@@ -312,6 +288,46 @@ def solve(problem: Problem) -> Plan:
     placements = _search(compiled, placements, deadline)
     plan, validation = _plan_from(compiled, placements)
     return _finished(plan, validation, bound, began)
+
+
+def _first_plan(
+    compiled: Compiled, began: float, candidates: int
+) -> tuple[list[Placement], int | None]:
+    """The plan CP-SAT starts from (steps 2, 3a and 3b of the module docstring) and, when
+    those steps computed it, the proven bound (else None)."""
+    problem = compiled.problem
+    limit, seed = problem.time_limit_seconds, problem.random_seed
+    if candidates <= WHOLE_MODEL_CANDIDATES:
+        return improve(compiled, began + WHOLE_START_SHARE * limit, seed), None
+    if candidates <= DIVING_CANDIDATES:
+        # On two processes or more: one price and dive each, the cheapest plan kept.
+        start_at, lp_at = began + START_SHARE * limit, began + LP_SHARE * limit
+        dive_at, end_at = began + DIVE_SHARE * limit, began + COPIES_SHARE * limit
+        copies = dive_copies(compiled, seed, (start_at, lp_at, dive_at, end_at), problem.workers)
+        if copies is not None:
+            return _cheapest(compiled, copies.plans), copies.bound
+        start = improve(compiled, start_at, seed)
+        found, parts = bound_with_blocks(compiled, start, lp_at)
+        dived = dived_plan(compiled, parts, dive_at)
+    else:
+        start = improve(compiled, began + START_SHARE * limit, seed)
+        blocks = dive_blocks(compiled, start, began + DIVE_SHARE * limit, problem.workers)
+        if blocks is None:  # one worker, or no processes here: plan on one core
+            return improve(compiled, began + HEURISTIC_SHARE * limit, seed, start), None
+        found, dived = blocks.bound, blocks.placements
+    # Price and dive: the dive's plan, repaired by best responses, usually beats the
+    # starting plan by far; keep whichever is cheaper (and valid).
+    repaired = improve(compiled, began + REPAIR_SHARE * limit, seed, dived)
+    return _cheapest(compiled, [start, repaired]), found
+
+
+def _cheapest(compiled: Compiled, plans: list[list[Placement]]) -> list[Placement]:
+    """The cheapest plan that breaks no rule (the first, if every one breaks some)."""
+    checked = [(placements, _plan_from(compiled, placements)[1]) for placements in plans]
+    valid = [item for item in checked if item[1].ok]
+    if not valid:
+        return plans[0]
+    return min(valid, key=lambda item: item[1].soft_cost)[0]
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import time
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from engage.planner import parallel
+from engage.planner import solver as planner_solver
 from engage.planner.compiled import Compiled
 from engage.planner.heuristic import Placement, improve
 from engage.planner.problem import Problem
 from engage.planner.solver import _plan_from, solve
+from engage.planner.validate import check
 from tests.planner.factories import (
     NORTH_DOM,
     NORTH_RES,
@@ -94,3 +97,51 @@ def test_a_daemonic_process_such_as_a_celery_worker_falls_back(
     compiled, start = compiled_and_start()
     monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # type: ignore[attr-defined]
     assert parallel.dive_blocks(compiled, start, time.perf_counter() + 1.0, workers=2) is None
+
+
+def one_council() -> Problem:
+    """Everything staffed by team q: one block."""
+    return problem(
+        series("a", meetings=3, gaps=(2, 5), teams=("q",), audience=(NORTH_RES,)),
+        series("b", meetings=2, teams=("q",), audience=(NORTH_RES, NORTH_DOM)),
+        series("c", meetings=2, teams=("q",), audience=(SOUTH_RES, NORTH_DOM)),
+        teams=[team("q", capacity=2)],
+    )
+
+
+def test_each_worker_dives_from_its_own_start_on_a_problem_of_one_block() -> None:
+    compiled = compiled_of(one_council())
+    assert compiled is not None
+    now = time.perf_counter()
+    times = (now + 0.1, now + 1.0, now + 1.5, now + 2.0)
+    copies = parallel.dive_copies(compiled, 0, times, workers=2)
+    assert copies is not None
+    assert len(copies.plans) == 4  # each worker's start and repaired dive
+    for plan in copies.plans:
+        assert sorted(p.number for p in plan) == list(range(len(compiled.meetings)))
+    assert copies.bound <= solve(one_council()).objective
+    assert parallel.dive_copies(compiled, 0, times, workers=1) is None
+    two, _ = compiled_and_start()
+    assert parallel.dive_copies(two, 0, times, workers=2) is None
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("diving_candidates", [0, 10**9])
+def test_the_solver_plans_validly_by_blocks_or_by_copies(
+    monkeypatch: pytest.MonkeyPatch, workers: int, diving_candidates: int
+) -> None:
+    """Small problems pushed down the large-problem paths: price and dive in copies
+    (one block) or in blocks (two), on processes or on one core."""
+    optima = [solve(make()) for make in (one_council, two_councils)]  # the whole model
+    assert all(found.status == "optimal" for found in optima)
+    monkeypatch.setattr(planner_solver, "WHOLE_MODEL_CANDIDATES", 0)
+    monkeypatch.setattr(planner_solver, "DIVING_CANDIDATES", diving_candidates)
+    for make, found in zip((one_council, two_councils), optima, strict=True):
+        optimum = found.objective
+        p = replace(make(), workers=workers, time_limit_seconds=1.0)
+        result = solve(p)
+        assert result.status in ("optimal", "feasible")
+        validation = check(p, result)
+        assert validation.hard_violations == ()
+        assert result.objective == validation.soft_cost
+        assert result.best_bound <= optimum <= result.objective
