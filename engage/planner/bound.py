@@ -127,10 +127,11 @@ class DantzigWolfeBound:
         self.centre_value = -math.inf
         self.converged = False
         self._limits_at: dict[tuple[int, int], list[int]] | None = None
-        # Team limits by (meeting, position, slot) that count there, over all limits.
+        # The block's team limits by (meeting, position, slot) that count there (rules
+        # of other limits never enter this master).
         self._limits_for: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-        for number, limit in enumerate(compiled.team_limits):
-            for n, position, cover in limit.items:
+        for number in sorted(limits):
+            for n, position, cover in compiled.team_limits[number].items:
                 for slot in cover:
                     self._limits_for[(n, position, slot)].append(number)
         self._cover_of: dict[int, list[tuple[int, int, int]]] = {}
