@@ -96,8 +96,8 @@ def dive_blocks(
 ) -> DivedBlocks | None:
     """Every block's LP and dive on `workers` processes, all done by about `deadline`.
 
-    Each block gets an equal share of the processes' time (the largest blocks start
-    first). Guarantees: `bound` is a proven lower bound on every plan's cost (any prices
+    Each block gets an equal share of the processes' time, enough for every block to
+    finish by `deadline` even if each takes all of it (the largest blocks start first). Guarantees: `bound` is a proven lower bound on every plan's cost (any prices
     give one); `placements` places every meeting on one of its candidate days within its
     series' gap limits, and may break rules. None when fewer than two workers are asked
     for, the problem has one block, or the processes cannot be started or fail.
@@ -109,8 +109,9 @@ def dive_blocks(
     window = deadline - clock.perf_counter()
     if window <= 0:
         return None
-    # Blocks run `workers` at a time; keep a little back for starting and collecting.
-    seconds = 0.95 * window * min(workers, len(specs)) / len(specs)
+    # Blocks run `workers` at a time, in ceil(blocks / workers) waves at most; keep a
+    # little back for starting and collecting.
+    seconds = 0.95 * window / math.ceil(len(specs) / workers)
     order = sorted(range(len(specs)), key=lambda n: -len(specs[n].shares))
     # A series copied into several blocks (a regional group) keeps its starting chain in
     # every dive, so that the blocks, diving apart, all plan around the same dates.
