@@ -1,20 +1,25 @@
-"""Price and dive on the blocks of a large problem, on several processes at once.
+"""Price and dive on several processes at once (the solver's steps 3a and 3b).
+
+A problem of one block (a council: the county) is priced and dived once per worker
+(`dive_copies`): each process makes its own starting plan (its own seed), converges the
+bound's LP, dives in it and repairs the dive's plan; the caller keeps the cheapest. Where
+a dive ends depends much on where it starts, so the better of two beats one.
 
 A large problem (the region: ten councils side by side) splits into blocks
 (`engage.planner.bound.block_specs`), one per council's teams, whose LPs together bound
 the whole. Solved one after another they take longer than the whole time limit, and
-most of that time is Python and GLOP on one core. Here each block is solved in a
+most of that time is Python and GLOP on one core. `dive_blocks` solves each block in a
 process of its own, `workers` at a time: its column-generation LP (seeded with the
-starting plan's chains) for most of its share of the time, then a dive in that LP for
-the rest (`DantzigWolfeBound.dive`). The blocks' bounds add up to a proven bound on the
-whole, and each series takes the chain its home block (the block of its teams) dived
-to, which gives a plan to repair (it may break a rule, mostly where a regional series
-meets a council's own).
+starting plan's chains) for most of its share of the time, then a dive in that LP, then
+best responses for the block's own series. Series copied into several blocks (regional
+groups) keep their starting chains in every block, so that the blocks plan around the
+same dates. The blocks' bounds add up to a proven bound on the whole, and each series
+takes the chain of its home block (the block of its teams): a plan for the caller to
+repair on the whole problem.
 
 The processes are forked, so they share the compiled problem without copying it; where
 a process cannot start children (a daemonic one, such as a Celery prefork worker) or
-fork is not available, `dive_blocks` returns None and the solver plans as it would on
-one core.
+fork is not available, both return None and the solver plans on one core.
 """
 
 from __future__ import annotations
