@@ -38,7 +38,14 @@ from ortools.math_opt import result_pb2
 from ortools.math_opt.python import callback, mathopt, model_parameters
 
 from engage.planner.compiled import Compiled
-from engage.planner.heuristic import FloatArray, Placement, series_chain
+from engage.planner.heuristic import (
+    Chain,
+    FloatArray,
+    Placement,
+    chains_of,
+    placements_of,
+    series_chain,
+)
 
 _EPS = 1e-7
 #: At most this many linking rules enter the master LP per round (the worst broken first):
@@ -77,7 +84,7 @@ class _Column:
     """A chain of one series: positions and slots of its meetings, and its cost."""
 
     series_key: str
-    chain: tuple[tuple[int, int], ...]  # (position, slot) per meeting
+    chain: Chain  # (position, slot) per meeting
     cost: float
     var: mathopt.Variable
     touches: dict[tuple[str, tuple[int, int]], float]
@@ -112,7 +119,7 @@ class DantzigWolfeBound:
         self.row_index: dict[tuple[str, tuple[int, int]], int] = {}
         self.columns: list[_Column] = []
         self.columns_of: dict[str, list[_Column]] = defaultdict(list)
-        self.seen: set[tuple[str, tuple[tuple[int, int], ...]]] = set()
+        self.seen: set[tuple[str, Chain]] = set()
         self.convexity = {
             key: self.model.add_linear_constraint(lb=1.0, ub=1.0, name=f"conv[{key}]")
             for key in self.keys
@@ -135,9 +142,7 @@ class DantzigWolfeBound:
                 for slot in cover:
                     self._limits_for[(n, position, slot)].append(number)
         self._cover_of: dict[int, list[tuple[int, int, int]]] = {}
-        self._touched: dict[
-            tuple[str, tuple[tuple[int, int], ...]], dict[tuple[str, tuple[int, int]], float]
-        ] = {}
+        self._touched: dict[tuple[str, Chain], dict[tuple[str, tuple[int, int]], float]] = {}
         self.values: list[float] = []
         self.rounds = 0
         self.master_seconds = 0.0  # wall time of all rounds so far (`run`)
@@ -176,9 +181,7 @@ class DantzigWolfeBound:
                     constraint.set_coefficient(column.var, coefficient)
         return number
 
-    def _touches(
-        self, series_key: str, chain: tuple[tuple[int, int], ...]
-    ) -> dict[tuple[str, tuple[int, int]], float]:
+    def _touches(self, series_key: str, chain: Chain) -> dict[tuple[str, tuple[int, int]], float]:
         """The linking rules a chain counts in, with how many times it counts (remembered:
         pricing meets the same chains again)."""
         found = self._touched.get((series_key, chain))
@@ -200,7 +203,7 @@ class DantzigWolfeBound:
         return touched
 
     # -- columns ----------------------------------------------------------------------------
-    def _cost(self, series_key: str, chain: tuple[tuple[int, int], ...]) -> float:
+    def _cost(self, series_key: str, chain: Chain) -> float:
         """This block's share of a chain's own costs (spacing and per-day costs)."""
         compiled = self.compiled
         numbers = compiled.of_series[series_key]
@@ -215,7 +218,7 @@ class DantzigWolfeBound:
         )
         return cost * self.shares[series_key]
 
-    def add_chain(self, series_key: str, chain: tuple[tuple[int, int], ...]) -> bool:
+    def add_chain(self, series_key: str, chain: Chain) -> bool:
         """Add a chain of a series as a column; False if it is already there."""
         if (series_key, chain) in self.seen:
             return False
@@ -235,11 +238,7 @@ class DantzigWolfeBound:
 
     def add_plan(self, placements: list[Placement]) -> None:
         """Add the chains of a complete plan (keeps the master feasible)."""
-        by_number = {p.number: p for p in placements}
-        for key in self.keys:
-            chain = tuple(
-                (by_number[n].position, by_number[n].slot) for n in self.compiled.of_series[key]
-            )
+        for key, chain in chains_of(self.compiled, placements, self.keys).items():
             self.add_chain(key, chain)
 
     # -- pricing ----------------------------------------------------------------------------
@@ -279,7 +278,7 @@ class DantzigWolfeBound:
         per_group: dict[int, FloatArray],
         busy: FloatArray,
         team: dict[tuple[int, int], float],
-    ) -> tuple[float, list[tuple[str, tuple[tuple[int, int], ...], float]]]:
+    ) -> tuple[float, list[tuple[str, Chain, float]]]:
         """Lagrangian value of the current duals, and each series' cheapest chain."""
         compiled = self.compiled
         team_of: dict[tuple[int, int], list[tuple[tuple[int, ...], float]]] = defaultdict(list)
@@ -287,7 +286,7 @@ class DantzigWolfeBound:
             for n, position, cover in compiled.team_limits[limit_number].items:
                 team_of[(n, position)].append((cover, dual))
         value = sum(row.rhs * dual for row, dual in zip(self.rows, duals, strict=True))
-        found: list[tuple[str, tuple[tuple[int, int], ...], float]] = []
+        found: list[tuple[str, Chain, float]] = []
         dual_of = (
             {(row.kind, row.key): dual for row, dual in zip(self.rows, duals, strict=True)}
             if self.fixed
@@ -482,9 +481,7 @@ class DantzigWolfeBound:
         )
         return value
 
-    def _evaluate(
-        self, duals: list[float]
-    ) -> tuple[float, list[tuple[str, tuple[tuple[int, int], ...], float]]]:
+    def _evaluate(self, duals: list[float]) -> tuple[float, list[tuple[str, Chain, float]]]:
         """Lagrangian value at row prices `duals` (a bound) and each series' cheapest chain;
         keeps the best prices seen as the stability centre."""
         value, found = self._price(duals, *self._prices(duals))
@@ -495,9 +492,7 @@ class DantzigWolfeBound:
                 self.bound = value
         return value, found
 
-    def _reduced_cost(
-        self, series_key: str, chain: tuple[tuple[int, int], ...], convexity: float
-    ) -> float:
+    def _reduced_cost(self, series_key: str, chain: Chain, convexity: float) -> float:
         """Reduced cost of a chain at the master's current duals."""
         price = 0.0
         for key, coefficient in self._touches(series_key, chain).items():
@@ -547,7 +542,7 @@ class DantzigWolfeBound:
         return self.bound
 
     # -- diving -----------------------------------------------------------------------------
-    def fix(self, series_key: str, chain: tuple[tuple[int, int], ...]) -> None:
+    def fix(self, series_key: str, chain: Chain) -> None:
         """Restrict the master to one chain of a series (its other columns get bound 0)."""
         self.add_chain(series_key, chain)
         column = next(c for c in self.columns_of[series_key] if c.chain == chain)
@@ -560,10 +555,10 @@ class DantzigWolfeBound:
     def dive(
         self,
         deadline: float,
-        preset: dict[str, tuple[tuple[int, int], ...]] | None = None,
+        preset: dict[str, Chain] | None = None,
         rounds_per_step: int = DIVE_ROUNDS,
         per_step: int = DIVE_FIX,
-    ) -> dict[str, tuple[tuple[int, int], ...]]:
+    ) -> dict[str, Chain]:
         """A plan by diving in the column-generation LP (price and dive).
 
         Repeatedly: improve the LP by a few rounds of column generation (prices, chains
@@ -743,14 +738,10 @@ def dived_plan(
     candidate days and every series' chain keeps its gap limits. Fixes every series in
     `parts`.
     """
-    chains: dict[str, tuple[tuple[int, int], ...]] = {}
+    chains: dict[str, Chain] = {}
     free = [sum(1 for key in part.keys if key not in part.fixed) for part in parts]
     for number, part in enumerate(parts):
         left = deadline - clock.perf_counter()
         share = free[number] / max(1, sum(free[number:]))
         chains.update(part.dive(clock.perf_counter() + max(0.0, left * share), preset=chains))
-    return [
-        Placement(number, position, slot)
-        for key, chain in chains.items()
-        for number, (position, slot) in zip(compiled.of_series[key], chain, strict=True)
-    ]
+    return placements_of(compiled, chains)

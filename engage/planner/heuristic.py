@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import time as clock
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,6 +112,32 @@ class Placement:
     number: int
     position: int
     slot: int
+
+
+#: A series' meetings as (candidate position, slot) pairs, in meeting order.
+Chain = tuple[tuple[int, int], ...]
+
+
+def placements_of(
+    compiled: Compiled, chains: Mapping[str, Sequence[tuple[int, int]]]
+) -> list[Placement]:
+    """The placements of every meeting of the series in `chains`."""
+    return [
+        Placement(number, position, slot)
+        for key, chain in chains.items()
+        for number, (position, slot) in zip(compiled.of_series[key], chain, strict=True)
+    ]
+
+
+def chains_of(
+    compiled: Compiled, placements: Iterable[Placement], keys: Iterable[str]
+) -> dict[str, Chain]:
+    """The chains of series `keys` in `placements` (which place all their meetings)."""
+    by_number = {p.number: p for p in placements}
+    return {
+        key: tuple((by_number[n].position, by_number[n].slot) for n in compiled.of_series[key])
+        for key in keys
+    }
 
 
 class _State:
@@ -263,11 +289,7 @@ class _State:
         return total + compiled.spacing_cost(series, offsets)
 
     def placements(self) -> list[Placement]:
-        return [
-            Placement(number, position, slot)
-            for key, chosen in self.chains.items()
-            for number, (position, slot) in zip(self.compiled.of_series[key], chosen, strict=True)
-        ]
+        return placements_of(self.compiled, self.chains)
 
 
 def _order(compiled: Compiled) -> list[str]:
@@ -304,12 +326,8 @@ def improve(
     rng = random.Random(seed)
     state = _State(compiled)
     if start:
-        by_series: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for placement in sorted(start, key=lambda p: p.number):
-            key = compiled.meetings[placement.number].series.key
-            by_series[key].append((placement.position, placement.slot))
-        for key, chosen in by_series.items():
-            state.insert(key, chosen)
+        for key, chain in chains_of(compiled, start, compiled.of_series).items():
+            state.insert(key, list(chain))
     else:
         for key in _order(compiled):
             _, chosen = state.best_response(key)

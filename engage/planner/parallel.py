@@ -31,17 +31,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from engage.planner.bound import BlockSpec, block_specs
+from engage.planner.bound import BlockSpec, block_specs, blocks
 from engage.planner.compiled import Compiled
-from engage.planner.heuristic import Placement, improve
+from engage.planner.heuristic import Chain, Placement, chains_of, improve, placements_of
 
 #: Of each block's time, the share its LP may use before the dive starts (an LP that
 #: converges sooner leaves the rest to the dive), and the share by which the dive ends;
 #: the rest repairs the block's own series by best responses.
 LP_SHARE_OF_BLOCK = 0.6
 DIVE_SHARE_OF_BLOCK = 0.8
-
-Chain = tuple[tuple[int, int], ...]
 
 # What the forked processes work on; set in the parent just before they are forked.
 _JOB: tuple[Compiled, list[BlockSpec], list[Placement]] | None = None
@@ -83,16 +81,10 @@ def _run_block(number: int, seconds: float, preset: dict[str, Chain]) -> BlockRe
     # of the starting plan, which they share no rule with but busy weeks.
     spec = specs[number]
     plan = {p.number: p for p in placements}
-    for key in spec.home:
-        for n, (position, slot) in zip(compiled.of_series[key], chains[key], strict=True):
-            plan[n] = Placement(n, position, slot)
+    plan.update({p.number: p for p in placements_of(compiled, {k: chains[k] for k in spec.home})})
     moving = frozenset(spec.home - preset.keys())
     repaired = improve(compiled, began + seconds, number, list(plan.values()), only=moving)
-    by_number = {p.number: p for p in repaired}
-    for key in moving:
-        chains[key] = tuple(
-            (by_number[n].position, by_number[n].slot) for n in compiled.of_series[key]
-        )
+    chains.update(chains_of(compiled, repaired, moving))
     return BlockResult(bound=bound, chains=chains, converged=converged)
 
 
@@ -124,12 +116,7 @@ def dive_blocks(
     for spec in specs:
         for key in spec.shares:
             copies[key] = copies.get(key, 0) + 1
-    start = {p.number: (p.position, p.slot) for p in placements}
-    preset = {
-        key: tuple(start[n] for n in compiled.of_series[key])
-        for key, count in copies.items()
-        if count > 1
-    }
+    preset = chains_of(compiled, placements, [key for key, count in copies.items() if count > 1])
     _JOB = (compiled, specs, placements)
     try:
         context = multiprocessing.get_context("fork")
@@ -142,15 +129,8 @@ def dive_blocks(
         return None
     finally:
         _JOB = None
-    chains: dict[str, Chain] = {}
-    for n, spec in enumerate(specs):
-        for key in spec.home:
-            chains[key] = results[n].chains[key]
-    plan = [
-        Placement(number, position, slot)
-        for key, chain in chains.items()
-        for number, (position, slot) in zip(compiled.of_series[key], chain, strict=True)
-    ]
+    chains = {key: results[n].chains[key] for n, spec in enumerate(specs) for key in spec.home}
+    plan = placements_of(compiled, chains)
     total = sum(result.bound for result in results.values())
     return DivedBlocks(
         bound=math.ceil(total + compiled.constant - 1e-6),
@@ -176,16 +156,11 @@ def _run_copy(
         raise RuntimeError("no job in this process")
     compiled = _JOB[0]
     start = improve(compiled, start_at, seed)
-    (part,) = [spec.build(compiled) for spec in block_specs(compiled)]
+    (part,) = blocks(compiled)
     part.add_plan(start)
     part.run(lp_at)
     bound = part.bound if math.isfinite(part.bound) else part.floor()
-    chains = part.dive(dive_at)
-    dived = [
-        Placement(number, position, slot)
-        for key, chain in chains.items()
-        for number, (position, slot) in zip(compiled.of_series[key], chain, strict=True)
-    ]
+    dived = placements_of(compiled, part.dive(dive_at))
     return bound, start, improve(compiled, end_at, seed, dived)
 
 
@@ -201,7 +176,7 @@ def dive_copies(
     global _JOB
     if workers < 2 or len(block_specs(compiled)) != 1:
         return None
-    _JOB = (compiled, [], [])
+    _JOB = (compiled, [], [])  # the processes make their own starting plans and block
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
