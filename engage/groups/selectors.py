@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import add
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db.models import (
     BooleanField,
@@ -446,38 +446,33 @@ def register(
     return groups
 
 
+class RegisterFilters(TypedDict, total=False):
+    """The register's filters that apply to the groups alone (``_register_filters``)."""
+
+    search: str
+    kind: str
+    locality_slug: str
+    status: str
+
+
 def register_count(
+    *, terms_state: str = "", today: date | None = None, **filters: Unpack[RegisterFilters]
+) -> int:
+    """How many groups ``register`` lists with the same filters: without a terms filter, a
+    count of the groups alone (the register's joins, at most one approved and one draft
+    version of terms a group, and its subqueries add no rows)."""
+    if terms_state:
+        return register(terms_state=terms_state, today=today, **filters).count()
+    return _register_filters(EngagementGroup.objects.all(), **filters).count()
+
+
+def _register_filters(
+    groups: QuerySet[EngagementGroup],
     *,
     search: str = "",
     kind: str = "",
     locality_slug: str = "",
     status: str = "",
-    terms_state: str = "",
-    today: date | None = None,
-) -> int:
-    """How many groups ``register`` lists with the same filters: without a terms filter, a
-    count of the groups alone (the register's joins, at most one approved and one draft version
-    of terms a group, and its subqueries add no rows)."""
-    if terms_state:
-        return register(
-            search=search,
-            kind=kind,
-            locality_slug=locality_slug,
-            status=status,
-            terms_state=terms_state,
-            today=today,
-        ).count()
-    return _register_filters(
-        EngagementGroup.objects.all(),
-        search=search,
-        kind=kind,
-        locality_slug=locality_slug,
-        status=status,
-    ).count()
-
-
-def _register_filters(
-    groups: QuerySet[EngagementGroup], *, search: str, kind: str, locality_slug: str, status: str
 ) -> QuerySet[EngagementGroup]:
     """``groups`` filtered as the register's search, kind, locality and status ask."""
     if search:
