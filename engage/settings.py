@@ -167,6 +167,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A year-planner run takes up to its time limit (at most 120 s) and uses two cores. With
+# PLANNER_QUEUE set it goes to that queue, for a worker of its own started with `--pool solo`
+# (docs/DEPLOYMENT.md): a prefork worker's processes may not start the planner's processes.
+PLANNER_QUEUE = env_str("PLANNER_QUEUE")
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = (
+    {"engage.planner.tasks.run_plan": {"queue": PLANNER_QUEUE}} if PLANNER_QUEUE else {}
+)
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-deliver-due": {"task": "engage.outbox.tasks.deliver_due_emails", "schedule": 60.0},

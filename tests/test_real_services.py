@@ -12,6 +12,7 @@ from django.db import connection
 from engage.celery import app as celery_app
 from engage.outbox import services
 from engage.outbox.models import OutgoingEmail
+from tests.celery_helpers import worker_on_redis
 
 
 @pytest.mark.postgres
@@ -41,16 +42,10 @@ def test_two_workers_racing_for_one_email_send_it_once() -> None:
 
 
 @pytest.fixture
-def celery_worker_on_redis(settings: object) -> Iterator[None]:
-    """A real Celery worker in a thread, consuming from the Redis broker."""
-    from celery.contrib.testing.worker import start_worker
-
-    celery_app.conf.task_always_eager = False
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = True
+def celery_worker_on_redis() -> Iterator[None]:
+    """A real Celery worker in a thread, consuming the default queue from Redis."""
+    with worker_on_redis():
+        yield
 
 
 @pytest.mark.redis

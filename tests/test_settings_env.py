@@ -16,12 +16,9 @@ from engage.env import env_bool, env_int, env_list
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _settings_in_subprocess(env: dict[str, str], *names: str) -> dict[str, object]:
-    """Import engage.settings with exactly ``env`` and return the named settings as JSON."""
-    code = (
-        "import json, engage.settings as s; "
-        f"print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}, default=str))"
-    )
+def _python_in_subprocess(code: str, env: dict[str, str]) -> str:
+    """Run ``code`` in a fresh Python with exactly ``env``; its output (its last error line
+    raised as a RuntimeError when it fails)."""
     base = {"PATH": os.environ["PATH"], "ENGAGE_VAR_DIR": str(ROOT / "var" / "test-settings")}
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -33,7 +30,16 @@ def _settings_in_subprocess(env: dict[str, str], *names: str) -> dict[str, objec
     )
     if result.returncode:
         raise RuntimeError(result.stderr.strip().splitlines()[-1])
-    return json.loads(result.stdout)
+    return result.stdout
+
+
+def _settings_in_subprocess(env: dict[str, str], *names: str) -> dict[str, object]:
+    """Import engage.settings with exactly ``env`` and return the named settings as JSON."""
+    code = (
+        "import json, engage.settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}, default=str))"
+    )
+    return json.loads(_python_in_subprocess(code, env))
 
 
 def test_env_bool_accepts_the_usual_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,6 +140,21 @@ def test_production_settings_come_from_the_environment() -> None:
     assert values["ALLOWED_HOSTS"] == ["engage.council.example"]
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] is True
+
+
+def _queue_of_a_plan_run(env: dict[str, str]) -> str:
+    """The queue Celery's router sends a year-planner run to, with exactly ``env``."""
+    code = (
+        "import django; django.setup(); from engage.celery import app; "
+        "print(app.amqp.router.route({}, 'engage.planner.tasks.run_plan')['queue'].name)"
+    )
+    setup = {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "engage.settings"}
+    return _python_in_subprocess(code, {**setup, **env}).strip()
+
+
+def test_planner_runs_go_to_their_own_queue_when_planner_queue_is_set() -> None:
+    assert _queue_of_a_plan_run({}) == "celery"
+    assert _queue_of_a_plan_run({"PLANNER_QUEUE": "planner"}) == "planner"
 
 
 def test_a_bad_debug_value_stops_start_up() -> None:

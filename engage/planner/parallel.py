@@ -24,6 +24,7 @@ fork is not available, both return None and the solver plans on one core.
 
 from __future__ import annotations
 
+import logging
 import math
 import multiprocessing
 import time as clock
@@ -41,8 +42,22 @@ from engage.planner.heuristic import Chain, Placement, chains_of, improve, place
 LP_SHARE_OF_BLOCK = 0.6
 DIVE_SHARE_OF_BLOCK = 0.8
 
+logger = logging.getLogger(__name__)
+
 # What the forked processes work on; set in the parent just before they are forked.
 _JOB: tuple[Compiled, list[BlockSpec], list[Placement]] | None = None
+
+
+def _warn_one_core(error: BaseException) -> None:
+    """Say why the planner's processes gave no plan, with the traceback: they could not
+    start (in a Celery prefork worker: give the planner a worker of its own,
+    docs/DEPLOYMENT.md), or one failed or died."""
+    logger.warning(
+        "The planner's processes could not start or failed (%s: %s); it plans on one core.",
+        type(error).__name__,
+        error,
+        exc_info=error,
+    )
 
 
 @dataclass(frozen=True)
@@ -123,9 +138,10 @@ def dive_blocks(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {n: pool.submit(_run_block, n, seconds, preset) for n in order}
             results = {n: future.result() for n, future in futures.items()}
-    except (AssertionError, ValueError, OSError, BrokenProcessPool):
+    except (AssertionError, ValueError, OSError, BrokenProcessPool) as error:
         # A daemonic process may not have children; no fork on this platform; a block's
         # process died. The caller plans on one core instead.
+        _warn_one_core(error)
         return None
     finally:
         _JOB = None
@@ -182,7 +198,8 @@ def dive_copies(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [pool.submit(_run_copy, seed + k, *times) for k in range(workers)]
             results = [future.result() for future in futures]
-    except (AssertionError, ValueError, OSError, BrokenProcessPool):
+    except (AssertionError, ValueError, OSError, BrokenProcessPool) as error:
+        _warn_one_core(error)
         return None
     finally:
         _JOB = None

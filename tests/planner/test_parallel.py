@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import time
 from dataclasses import replace
@@ -21,12 +22,12 @@ from tests.planner.factories import (
     NORTH_DOM,
     NORTH_RES,
     SOUTH_RES,
+    compiled_of,
     fixed,
     problem,
     series,
     team,
 )
-from tests.planner.test_bound import compiled_of
 
 
 def two_councils() -> Problem:
@@ -91,12 +92,15 @@ def test_one_worker_or_one_block_is_left_to_the_single_core_path() -> None:
 
 
 def test_a_daemonic_process_such_as_a_celery_worker_falls_back(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Celery's prefork workers are daemonic and may not start processes of their own."""
     compiled, start = compiled_and_start()
     monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # type: ignore[attr-defined]
-    assert parallel.dive_blocks(compiled, start, time.perf_counter() + 1.0, workers=2) is None
+    with caplog.at_level(logging.WARNING, logger="engage.planner.parallel"):
+        assert parallel.dive_blocks(compiled, start, time.perf_counter() + 1.0, workers=2) is None
+    assert "it plans on one core" in caplog.text
+    assert "daemonic processes are not allowed to have children" in caplog.text
 
 
 def one_council() -> Problem:

@@ -317,3 +317,27 @@ def test_a_plan_with_capacity_two_is_accepted_end_to_end_and_shows_in_the_calend
     text = page.content.decode()
     for proposal in (a, b):
         assert proposal.meeting.activity.title in text
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_run_on_the_planner_queue_is_done_by_the_planner_worker(
+    pem: Any, planning_world: dict[str, Any], start: date
+) -> None:
+    """PLANNER_QUEUE routes runs to a worker of their own (docs/DEPLOYMENT.md)."""
+    import time
+
+    from tests.celery_helpers import celery_routes, own_queue, worker_on_redis
+
+    queue = own_queue("engage-test-planner")
+    routes = {"engage.planner.tasks.run_plan": {"queue": queue}}
+    with celery_routes(routes), worker_on_redis(queues=[queue]):
+        run = start_plan_run(actor=pem, groups=planning_world["groups"], start=start)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            run.refresh_from_db()
+            if run.status in (PlanRun.Status.DONE, PlanRun.Status.FAILED):
+                break
+            time.sleep(0.2)
+    assert run.status == PlanRun.Status.DONE, run.error
+    assert run.proposals.count() == 10
