@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from engage.accounts.permissions import Capability, capability_required, has_capability
+from engage.core import data_versions
 from engage.core.http import AuthenticatedHttpRequest
 from engage.core.listing import paginate
 from engage.core.working_days import bank_holiday_name
 from engage.council.selectors import officer_for
-from engage.engagement import attendance, ics, selectors, services
+from engage.engagement import attendance, calendar_version, ics, selectors, services
 from engage.engagement.clashes import LONDON, describe_audience
 from engage.engagement.forms import (
     AcceptWarningForm,
@@ -88,6 +89,7 @@ def _filters(request: HttpRequest) -> selectors.CalendarFilters:
 
 
 @capability_required(Capability.CALENDAR_VIEW)
+@data_versions.pinned([calendar_version.NAME])  # the page only reads: one version read
 def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Month (default), week or list of every activity the user may see, filtered."""
     view = request.GET.get("view", "month")

@@ -21,7 +21,7 @@ PAGE_BUDGETS: dict[str, tuple[str, int]] = {
     "council:partner_list": ("pem", 4),
     "council:councillor_list": ("pem", 3),
     "council:officer_edit": ("pem", 5),
-    "engagement:calendar": ("officer", 13),
+    "engagement:calendar": ("officer", 12),
     "engagement:activity_detail": ("pem", 20),
     "engagement:registrations": ("officer", 9),
     "engagement:venue_list": ("officer", 4),
