@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, transaction
@@ -143,11 +144,23 @@ def cached_rows(
     return cached(name, key, lambda: finish(list(rows)), timeout=timeout)
 
 
+#: Per model (its label), the fields whose saves alone bump nothing: no value cached under
+#: a version may show them. Each sign-in saves the user's ``last_login``, and the user is
+#: watched by several versions.
+UNWATCHED_FIELDS: dict[str, frozenset[str]] = {settings.AUTH_USER_MODEL: frozenset({"last_login"})}
+
+
 def watch(name: str, models: Iterable[type[Model]], m2m: Iterable[type[Model]] = ()) -> None:
     """Bump ``name`` on every save and delete of ``models`` and every change of the
-    many-to-many ``m2m`` through tables (call from an ``AppConfig.ready``)."""
+    many-to-many ``m2m`` through tables (call from an ``AppConfig.ready``), except saves
+    of `UNWATCHED_FIELDS` alone."""
 
     def changed(**kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            unwatched = UNWATCHED_FIELDS.get(kwargs["sender"]._meta.label, frozenset())
+            if fields <= unwatched:
+                return
         if kwargs.get("action", "post").startswith("post"):
             bump(name)
 

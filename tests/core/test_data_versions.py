@@ -87,6 +87,22 @@ def test_watched_models_bump_on_save_and_delete() -> None:
     assert data_versions.current("test-teams") != after_save
 
 
+def test_a_sign_in_bumps_no_version_but_a_change_to_the_user_does(client: Any) -> None:
+    from tests.council.factories import UserFactory
+
+    user = UserFactory(email="someone@council.example")
+    versions = dict(DataVersion.objects.values_list("name", "version"))
+    assert any(versions.values())  # the user is watched: its save bumped versions
+    client.force_login(user)  # signs in as a login does: user_logged_in saves last_login
+    assert dict(DataVersion.objects.values_list("name", "version")) == versions
+    user.refresh_from_db()
+    assert user.last_login is not None
+    user.full_name = "Someone Else"
+    user.save()
+    after = dict(DataVersion.objects.values_list("name", "version"))
+    assert [name for name in after if after[name] != versions[name]]
+
+
 def test_bumping_data_never_read_creates_its_version() -> None:
     data_versions.bump("fresh")
     assert data_versions.current("fresh").endswith(".1")
