@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 
+from engage.planner.compiled import Compiled
 from engage.planner.problem import (
     FixedActivity,
     Problem,
@@ -15,6 +16,8 @@ from engage.planner.problem import (
     Venue,
     Weights,
 )
+from engage.planner.solver import build_domains
+from engage.planner.workdays import WorkingCalendar
 
 START = date(2027, 1, 4)  # a Monday
 END = date(2027, 3, 31)
@@ -113,3 +116,12 @@ def problem(
         workers=2,
         random_seed=0,
     )
+
+
+def compiled_of(p: Problem) -> Compiled | None:
+    """The compiled problem, or None when some meeting has no candidate day."""
+    cal = WorkingCalendar(p)
+    domains = build_domains(p, cal)
+    if any(not d for ds in domains.values() for d in ds):
+        return None
+    return Compiled(p, cal, domains)

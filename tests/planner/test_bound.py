@@ -20,17 +20,16 @@ from engage.planner.bound import (
     dived_plan,
     lower_bound,
 )
-from engage.planner.compiled import Compiled
 from engage.planner.heuristic import improve, series_lower_bounds
 from engage.planner.model import PlanningModel
 from engage.planner.problem import Problem
-from engage.planner.solver import build_domains, solve
+from engage.planner.solver import solve
 from engage.planner.validate import check
-from engage.planner.workdays import WorkingCalendar
 from tests.planner.factories import (
     NORTH_DOM,
     NORTH_RES,
     SOUTH_RES,
+    compiled_of,
     fixed,
     problem,
     series,
@@ -41,15 +40,6 @@ from tests.planner.test_properties import small_problems
 FAST = settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
-
-
-def compiled_of(p: Problem) -> Compiled | None:
-    """The compiled problem, or None when some meeting has no candidate day."""
-    cal = WorkingCalendar(p)
-    domains = build_domains(p, cal)
-    if any(not d for ds in domains.values() for d in ds):
-        return None
-    return Compiled(p, cal, domains)
 
 
 @FAST

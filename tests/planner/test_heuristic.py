@@ -14,12 +14,12 @@ from tests.planner.factories import (
     MORNING,
     NORTH_DOM,
     SOUTH_RES,
+    compiled_of,
     fixed,
     problem,
     series,
     team,
 )
-from tests.planner.test_bound import compiled_of
 from tests.planner.test_properties import FAST, small_problems
 
 
