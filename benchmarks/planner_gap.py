@@ -7,6 +7,7 @@ column-generation LP of the county (seed 1, the benchmark calendar) first.
     python benchmarks/planner_gap.py fixing 276 233 206   # reduced-cost fixing at these costs
     python benchmarks/planner_gap.py branch 4              # strong branching on meeting-days
     python benchmarks/planner_gap.py dive                  # price and dive, to the end
+    python benchmarks/planner_gap.py relax near teams busy # which costs make the gap
 
 * ``fixing``: for each cost UB, how many (meeting, day) pairs could be in a plan cheaper
   than UB. With the LP's prices y and Lagrangian bound L(y), a plan's cost is at least
@@ -19,12 +20,18 @@ column-generation LP of the county (seed 1, the benchmark calendar) first.
 * ``dive``: fix series to their heaviest LP chain a few at a time, re-converging the LP
   after each fixing, until every series is fixed; prints the bound of each restricted
   LP and the plan's cost (checked by the validator).
+* ``relax``: the county without some of its rules or costs (``near``: near clashes cost
+  nothing; ``teams``: every team twenty times its capacity; ``busy``: busy weeks cost
+  nothing; join them with ``+``; ``none`` is the county as it is), and for each the
+  per-series floor, the LP bound and two 8 s plans (seeds 0 and 1): where the floor, the
+  LP and the plans meet, the rules left out were what made the gap.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import sys
 import time
 from collections import defaultdict
@@ -40,7 +47,8 @@ from engage.planner import bench  # noqa: E402
 from engage.planner.bound import DantzigWolfeBound, bound_with_blocks  # noqa: E402
 from engage.planner.compiled import Compiled  # noqa: E402
 from engage.planner.heuristic import Placement, improve  # noqa: E402
-from engage.planner.solver import _plan_from, build_domains  # noqa: E402
+from engage.planner.problem import Problem  # noqa: E402
+from engage.planner.solver import _plan_from, build_domains, solve  # noqa: E402
 from engage.planner.workdays import WorkingCalendar  # noqa: E402
 
 
@@ -194,17 +202,49 @@ def dive() -> None:
     )
 
 
+def _relaxed(problem: Problem, what: str) -> Problem:
+    parts = set(what.split("+")) - {"none"}
+    unknown = parts - {"near", "teams", "busy"}
+    if unknown:
+        raise SystemExit(f"relax: unknown {', '.join(sorted(unknown))} (none, near, teams, busy)")
+    weights = problem.weights
+    if "near" in parts:
+        weights = dataclasses.replace(weights, audience_warning=0)
+    if "busy" in parts:
+        weights = dataclasses.replace(weights, busy_week_excess=0)
+    teams = problem.teams
+    if "teams" in parts:
+        teams = tuple(dataclasses.replace(t, capacity=20 * t.capacity) for t in teams)
+    return dataclasses.replace(problem, weights=weights, teams=teams)
+
+
+def relax(variants: list[str]) -> None:
+    for what in variants:
+        problem = _relaxed(bench.build("county", 1, 8.0, 2), what)
+        cal = WorkingCalendar(problem)
+        compiled = Compiled(problem, cal, build_domains(problem, cal))
+        start = improve(compiled, time.perf_counter() + 0.5, 0)
+        _, parts = bound_with_blocks(compiled, start, time.perf_counter() + 120)
+        floor = sum(part.floor() for part in parts) + compiled.constant
+        bound = sum(part.bound for part in parts) + compiled.constant
+        plans = [solve(dataclasses.replace(problem, random_seed=seed)).objective for seed in (0, 1)]
+        print(f"{what}: floor {floor:.1f}, LP bound {bound:.2f}, 8 s plans {plans}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("fixing").add_argument("costs", nargs="+", type=int)
     sub.add_parser("branch").add_argument("count", nargs="?", type=int, default=4)
     sub.add_parser("dive")
+    sub.add_parser("relax").add_argument("variants", nargs="+")
     args = parser.parse_args()
     if args.what == "fixing":
         fixing(args.costs)
     elif args.what == "branch":
         branch(args.count)
+    elif args.what == "relax":
+        relax(args.variants)
     else:
         dive()
     return 0
