@@ -25,6 +25,8 @@ from tests.market.factories import (
     ServiceTypeFactory,
 )
 
+pytest_plugins = ["tests.clock"]  # the on_today fixture
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

@@ -7,17 +7,15 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from engage.groups import actions as action_services
 from engage.groups import forward_plan as plan
 from engage.groups.models import ActionStatus
+from tests.clock import TODAY
 from tests.council.factories import OfficerFactory
 from tests.groups.meetings import meeting_of
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 @pytest.fixture

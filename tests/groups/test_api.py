@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from engage.api.services import create_token
 from engage.groups.models import GroupKind, GroupStatus
+from tests.clock import TODAY
 from tests.groups.factories import AssessmentFactory, ForumFactory, GroupFactory, TermsFactory
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def test_list_shows_each_group_with_terms_state_and_maturity(

@@ -13,11 +13,10 @@ from django.utils.html import escape
 from engage.groups import services
 from engage.groups.models import GroupKind, GroupStatus
 from engage.groups.selectors import MeetingFigures, meeting_figures, register
+from tests.clock import TODAY
 from tests.groups.factories import AssessmentFactory, ForumFactory, GroupFactory, TermsFactory
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def _populate(count: int, localities) -> None:

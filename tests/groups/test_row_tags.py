@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone
 
 from engage.accounts.permissions import Capabilities
 from engage.groups.models import GroupStatus, MeetingSession
 from engage.groups.selectors import group_meetings, meeting_figures, register
+from tests.clock import TODAY
 from tests.engagement.factories import VenueFactory
 from tests.groups.factories import (
     AssessmentFactory,
@@ -22,9 +22,8 @@ from tests.groups.factories import (
     meeting_of,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
-TODAY = timezone.localdate()
 
 REGISTER_REFERENCE = Template(
     """{% load groups_tags %}{% for group in groups %}

@@ -9,17 +9,15 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engage.groups import selectors, services
 from engage.groups.models import TermsOfReference, TermsState
+from tests.clock import TODAY
 from tests.groups.factories import GroupFactory, TermsFactory
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def _draft(group, actor=None, body="# Purpose\n\nTo meet.\n", **extra):
