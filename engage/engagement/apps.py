@@ -9,6 +9,11 @@ class EngagementConfig(AppConfig):
     verbose_name = "Engagement planning and the calendar"
 
     def ready(self) -> None:
+        from engage.engagement import personal_data as engagement_personal_data
+        from engage.market import personal_data
+
+        personal_data.register(engagement_personal_data.HOLDER)
+
         from auditlog.registry import auditlog
 
         from engage.engagement import calendar_version, models

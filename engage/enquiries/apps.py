@@ -9,6 +9,11 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Enquiries from providers"
 
     def ready(self) -> None:
+        from engage.enquiries import personal_data as enquiries_personal_data
+        from engage.market import personal_data
+
+        personal_data.register(enquiries_personal_data.HOLDER)
+
         from auditlog.registry import auditlog
 
         from engage.enquiries import models

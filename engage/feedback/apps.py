@@ -9,6 +9,11 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Evaluations, surveys and you said, we did"
 
     def ready(self) -> None:
+        from engage.feedback import personal_data as feedback_personal_data
+        from engage.market import personal_data
+
+        personal_data.register(feedback_personal_data.HOLDER)
+
         from auditlog.registry import auditlog
 
         from engage.feedback import models

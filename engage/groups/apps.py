@@ -9,6 +9,11 @@ class GroupsConfig(AppConfig):
     verbose_name = "Engagement groups, meetings and standards"
 
     def ready(self) -> None:
+        from engage.groups import personal_data as groups_personal_data
+        from engage.market import personal_data
+
+        personal_data.register(groups_personal_data.HOLDER)
+
         from auditlog.registry import auditlog
 
         from engage.groups import models, selectors, standards

@@ -9,7 +9,6 @@ answer 404 through the ``get_<thing>_for_user`` helpers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from engage.accounts.models import Role
 from engage.accounts.permissions import Capability, has_capability
+from engage.market import personal_data
 from engage.market.filters import (
     ContactFilters,
     MarketFilters,
@@ -513,10 +513,6 @@ def cqc_imports() -> QuerySet[CqcImport]:
 # Personal data
 # --------------------------------------------------------------------------------------------
 
-#: Other apps that hold data about a contact add a function here (from their ``ready()``):
-#: ``(contact) -> (section name, JSON-ready data)``; the export includes every section.
-CONTACT_DATA_SECTIONS: list[Callable[[Contact], tuple[str, Any]]] = []
-
 
 def _audit_entries(obj: Any) -> list[dict[str, Any]]:
     from auditlog.models import LogEntry
@@ -535,7 +531,9 @@ def _audit_entries(obj: Any) -> list[dict[str, Any]]:
 
 
 def personal_data_of_contact(contact: Contact) -> dict[str, Any]:
-    """Everything Engage holds about a contact, JSON-ready (a subject access request)."""
+    """Everything Engage holds about a contact, JSON-ready (a subject access request): their
+    contact row, their sign-in, the audit trail of both, and a section from each app that
+    holds more (`personal_data.HOLDERS`)."""
     user = contact.user
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -570,9 +568,8 @@ def personal_data_of_contact(contact: Contact) -> dict[str, Any]:
             "last_sign_in": _iso(user.last_login),
         }
         data["audit_trail"]["sign_in"] = _audit_entries(user)
-    for section in CONTACT_DATA_SECTIONS:
-        name, value = section(contact)
-        data[name] = value
+    for holder in personal_data.HOLDERS:  # what the other apps hold about them
+        data[holder.section] = holder.export(contact)
     return data
 
 

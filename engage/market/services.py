@@ -29,6 +29,7 @@ from engage.market.models import (
     Service,
     ServiceType,
 )
+from engage.market.personal_data import ERASED_NAME, HOLDERS, scrub_audit_entries
 
 PROVIDER_FIELDS = frozenset(
     {
@@ -70,8 +71,6 @@ CONTACT_FIELDS = frozenset(
 ASSOCIATION_FIELDS = frozenset({"name", "short_name", "kind", "website", "description"})
 
 #: What an erased contact is called, and what replaces their values in the audit trail.
-ERASED_NAME = "Erased contact"
-ERASED_VALUE = "[erased]"
 #: The fields of a contact (and of their sign-in) that say who they are.
 CONTACT_PERSONAL_FIELDS = ("name", "email", "phone", "job_title")
 USER_PERSONAL_FIELDS = ("full_name", "email")
@@ -236,44 +235,25 @@ def unsubscribe_contact(*, actor: User | None, contact: Contact) -> Contact:
         return contact
 
 
-def _scrub(value: Any) -> Any:
-    """Replace what a person typed with ERASED_VALUE; keep emptiness and the erased name."""
-    if isinstance(value, str):
-        return value if value in {"", "None", ERASED_NAME} else ERASED_VALUE
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    return value
-
-
-def _scrub_entries(
-    entries: Iterable[LogEntry], fields: Sequence[str], replacement_repr: str
-) -> None:
-    for entry in entries:
-        changes = entry.changes if isinstance(entry.changes, dict) else None
-        if changes:
-            for field in fields:
-                if field in changes:
-                    changes[field] = _scrub(changes[field])
-            entry.changes = changes
-        entry.object_repr = replacement_repr
-        entry.changes_text = ""
-        entry.serialized_data = None
-        entry.save(update_fields=["changes", "object_repr", "changes_text", "serialized_data"])
-
-
 def erase_contact(*, actor: User | None, contact: Contact) -> Contact:
     """Erase a person's personal data, keeping the fact that a contact existed.
 
-    The contact is renamed "Erased contact", their email, phone and job title are cleared,
-    they are marked as left and not to be emailed, and ``erased_at`` is set. Their sign-in, if
-    any, is unlinked, closed and anonymised. Their values are scrubbed from the audit trail
-    (the entries about the contact and their sign-in), so nothing there names them. The
-    erasure itself stays in the audit trail, without the values.
+    First every app that holds their data erases its part (`personal_data.HOLDERS`: the
+    names and addresses on their enquiries and invitations, the emails sent to them, their
+    calendar feed). Then the contact is renamed "Erased contact", their email, phone and job
+    title are cleared, they are marked as left and not to be emailed, and ``erased_at`` is
+    set. Their sign-in, if any, is unlinked, closed and anonymised. Their values are scrubbed
+    from the audit trail (the entries about the contact and their sign-in), so nothing there
+    names them. The erasure itself stays in the audit trail, without the values. All of it is
+    one transaction.
     """
     with transaction.atomic(), acting_as(actor):
         if contact.erased_at is not None:
             return contact
         user = contact.user
+        for holder in HOLDERS:
+            if holder.erase is not None:
+                holder.erase(contact, user)
         contact.name = ERASED_NAME
         contact.email = ""
         contact.phone = ""
@@ -283,7 +263,7 @@ def erase_contact(*, actor: User | None, contact: Contact) -> Contact:
         contact.is_active = False
         contact.erased_at = timezone.now()
         contact.save()
-        _scrub_entries(
+        scrub_audit_entries(
             LogEntry.objects.get_for_object(contact), CONTACT_PERSONAL_FIELDS, ERASED_NAME
         )
         if user is not None:
@@ -292,7 +272,7 @@ def erase_contact(*, actor: User | None, contact: Contact) -> Contact:
             user.email = f"erased-user-{user.pk}@erased.invalid"
             user.set_unusable_password()
             user.save()
-            _scrub_entries(
+            scrub_audit_entries(
                 LogEntry.objects.get_for_object(user), USER_PERSONAL_FIELDS, "Erased user"
             )
             LogEntry.objects.filter(actor_id=user.pk).exclude(actor_email="").update(actor_email="")

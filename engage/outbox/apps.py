@@ -7,3 +7,9 @@ class OutboxConfig(AppConfig):
     name = "engage.outbox"
     label = "outbox"
     verbose_name = "Outgoing email"
+
+    def ready(self) -> None:
+        from engage.market import personal_data
+        from engage.outbox import personal_data as outbox_personal_data
+
+        personal_data.register(outbox_personal_data.HOLDER)

@@ -169,7 +169,12 @@ def contact_erase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consequences = [
         "Their name is replaced by “Erased contact”; their email address, phone and job title are removed.",
         "They are marked as having left and will not be emailed.",
+        "Their name and address are removed from their enquiries, calendar invitations and "
+        "every email Engage holds; the emails to them alone are deleted and their calendar "
+        "feed stops working.",
         "Their name and details are removed from the audit trail.",
+        "Their places at events, attendance and answers stay, so the council's figures stay "
+        "true, but nothing there names them any more.",
     ]
     if contact.user_id:
         consequences.append("Their sign-in to the provider portal is closed and anonymised.")
