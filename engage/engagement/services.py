@@ -38,6 +38,7 @@ from engage.engagement.models import (
 )
 from engage.engagement.modes import is_recommended
 from engage.engagement.selectors import can_edit, is_owner, report_for
+from engage.market import unsubscribe
 from engage.market.audience import Audience, contacts_reached, emailable
 from engage.market.models import Contact, Level, Locality, ServiceType
 from engage.outbox.services import NewEmail, queue_email, queue_emails
@@ -550,12 +551,14 @@ def _invitation_emails(
         )
         details = ["", f"Details: {link}"] if not cancel else []
         for invitee, calendar_text in zip(group, calendars, strict=True):
-            lines = [f"Hello {invitee.name},", "", *middle, *details, *ending]
+            stop = unsubscribe.for_person_key(invitee.person_key)
+            lines = [f"Hello {invitee.name},", "", *middle, *details, *ending, *stop.lines]
             emails.append(
                 NewEmail(
                     to=[invitee.email],
                     subject=subject,
                     body_text="\n".join(lines),
+                    headers=stop.headers,
                     attachments=[
                         {
                             "filename": "cancel.ics" if cancel else "invite.ics",
@@ -794,6 +797,7 @@ def _promote_waiting(activity: Activity, now: datetime) -> Registration | None:
     waiting.status, waiting.promoted_at = Registration.Status.REGISTERED, now
     waiting.save(update_fields=["status", "promoted_at"])
     if waiting.contact.can_be_emailed:
+        stop = unsubscribe.for_contact(waiting.contact_id)
         queue_email(
             to=[waiting.contact.email],
             subject=f"You have a place: {activity.title}",
@@ -801,8 +805,9 @@ def _promote_waiting(activity: Activity, now: datetime) -> Registration | None:
                 f"Hello {waiting.contact.name},\n\nA place came free at {activity.title} on "
                 f"{_when(activity)} and it is yours.\n\n"
                 f"Details: {settings.SITE_URL}{reverse('engagement:portal_event', args=[activity.pk])}\n\n"
-                f"{settings.COUNCIL_NAME}\n"
+                f"{settings.COUNCIL_NAME}\n" + "\n".join(stop.lines)
             ),
+            headers=stop.headers,
             idempotency_key=f"registration:{waiting.pk}:promoted",
             topic=f"activity:{activity.pk}",
         )

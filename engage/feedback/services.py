@@ -44,6 +44,7 @@ from engage.feedback.models import (
     Theme,
 )
 from engage.groups.models import Action, ActionStatus, ActionUpdate, EngagementGroup
+from engage.market import unsubscribe
 from engage.market.audience import contacts_reached, emailable
 from engage.market.models import Contact, Locality, ServiceType
 from engage.outbox.services import queue_email
@@ -111,8 +112,11 @@ def _evaluation_email(invitation: EvaluationInvitation, *, reminder: bool) -> No
         "",
         settings.COUNCIL_NAME,
     ]
+    stop = unsubscribe.for_contact(invitation.contact_id)
+    lines += stop.lines
     queue_email(
         to=[invitation.contact.email],
+        headers=stop.headers,
         subject=f"{'Reminder: t' if reminder else 'T'}ell us how {activity.title} went",
         body_text="\n".join(lines),
         idempotency_key=f"evaluation:{invitation.pk}:{'reminder' if reminder else 'invite'}",
@@ -426,6 +430,7 @@ def send_survey(*, actor: User | None, survey: Survey) -> int:
         )
         created = list(locked.invitations.exclude(contact_id__in=already).select_related("contact"))
         for invitation in created:
+            stop = unsubscribe.for_contact(invitation.contact_id)
             queue_email(
                 to=[invitation.contact.email],
                 subject=f"Survey: {locked.title}",
@@ -441,8 +446,10 @@ def send_survey(*, actor: User | None, survey: Survey) -> int:
                         f"Answer here: {survey_link(invitation)}",
                         "",
                         settings.COUNCIL_NAME,
+                        *stop.lines,
                     ]
                 ),
+                headers=stop.headers,
                 idempotency_key=f"survey:{invitation.pk}:invite",
                 topic=f"survey:{locked.pk}",
             )

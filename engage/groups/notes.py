@@ -21,6 +21,7 @@ from engage.council.models import Officer
 from engage.engagement.models import Attendance
 from engage.groups.models import Meeting, MeetingNotes, NotesRevision
 from engage.groups.selectors import may_manage_group
+from engage.market import unsubscribe
 from engage.market.audience import contacts_reached, emailable
 from engage.market.models import Contact
 from engage.outbox.models import OutgoingEmail
@@ -117,6 +118,7 @@ def publish_and_send(*, actor: User, meeting: Meeting) -> int:
         for key, person in keys.items():
             if key in already:
                 continue
+            stop = unsubscribe.for_person_key(person.key)
             queue_email(
                 to=[person.email],
                 subject=f"Notes of {meeting.group.name}, {day}",
@@ -129,8 +131,10 @@ def publish_and_send(*, actor: User, meeting: Meeting) -> int:
                         f"Read them, with the actions agreed: {person.link}",
                         "",
                         settings.COUNCIL_NAME,
+                        *stop.lines,
                     ]
                 ),
+                headers=stop.headers,
                 idempotency_key=key,
                 topic=f"meeting-notes:{meeting.pk}",
             )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from engage.market.views import associations, care_services, contacts, imports, providers
+from engage.market.views import (
+    associations,
+    care_services,
+    contacts,
+    imports,
+    providers,
+    unsubscribe,
+)
 
 app_name = "market"
 
@@ -45,4 +52,6 @@ urlpatterns = [
     path("imports/", imports.cqc_import_list, name="cqc_import_list"),
     path("imports/upload/", imports.cqc_import_upload, name="cqc_import_upload"),
     path("imports/<int:pk>/", imports.cqc_import_detail, name="cqc_import_detail"),
+    # Public: the link in emails to provider contacts (no sign-in).
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe_page, name="unsubscribe"),
 ]

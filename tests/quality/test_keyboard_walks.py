@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from engage.market import unsubscribe
 from tests.council.factories import TEST_PASSWORD
-from tests.quality.browser import chromium_page
+from tests.quality.browser import axe_violations, chromium_page
 from tests.quality.world import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -116,3 +117,22 @@ def test_the_pem_approves_a_planning_record_with_the_keyboard(
             page.keyboard.press("Enter")
     activity.refresh_from_db()
     assert activity.status == "approved"
+
+
+def test_a_contact_stops_emails_from_the_link_with_the_keyboard(
+    live_server: Any, world: World
+) -> None:
+    """The page behind an email's "stop these emails" link: no sign-in, no axe violation,
+    one button reached and pressed from the keyboard."""
+    contact = world.users["provider"].contact
+    link = unsubscribe.url_for(contact.pk)
+    with chromium_page() as page:
+        page.goto(live_server.url + link[link.index("/market/") :])
+        assert axe_violations(page) == []
+        tab_to(page, "Stop these emails", role="button")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "You are unsubscribed" in page.inner_text("main")
+        assert axe_violations(page) == []
+    contact.refresh_from_db()
+    assert contact.unsubscribed
