@@ -99,6 +99,7 @@ def _env() -> dict[str, str]:
             "ENGAGE_VAR_DIR": str(CACHE / "var"),
             "SECRET_KEY": "benchmark-only-" + "k9Zq2" * 10,
             "DEBUG": "0",
+            "SAFEGUARDING_URGENT_ROUTE": "Benchmark: call 999, then the safeguarding line.",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "SESSION_COOKIE_SECURE": "0",

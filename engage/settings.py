@@ -53,12 +53,28 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Demo County Council")
-# Where the app tells people to report a safeguarding concern urgently (the council's own route).
-SAFEGUARDING_URGENT_ROUTE = env_str(
-    "SAFEGUARDING_URGENT_ROUTE",
-    "If an adult is at immediate risk, call 999. To raise a safeguarding concern, call the "
-    "council's adult safeguarding line on 0300 000 0000 (24 hours).",
-)
+
+
+def _safeguarding_urgent_route() -> str:
+    """Where the app tells providers to report a safeguarding concern urgently: the council's
+    own words and number. Shown on portal pages and in emails, so production must set it; the
+    demo's placeholder number is for development only."""
+    configured = env_str("SAFEGUARDING_URGENT_ROUTE")
+    if configured:
+        return configured
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SAFEGUARDING_URGENT_ROUTE must be set when DEBUG is off (production): the "
+            "council's own urgent safeguarding route, e.g. 'If an adult is at immediate risk, "
+            "call 999. To raise a safeguarding concern, call ... (24 hours).'"
+        )
+    return (
+        "If an adult is at immediate risk, call 999. To raise a safeguarding concern, call the "
+        "council's adult safeguarding line on 0300 000 0000 (24 hours)."
+    )
+
+
+SAFEGUARDING_URGENT_ROUTE = _safeguarding_urgent_route()
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -80,6 +80,18 @@ def test_production_without_secret_key_refuses_to_start() -> None:
         _settings_in_subprocess({}, "SECRET_KEY")
 
 
+def test_production_without_the_safeguarding_route_refuses_to_start() -> None:
+    with pytest.raises(RuntimeError, match="SAFEGUARDING_URGENT_ROUTE must be set"):
+        _settings_in_subprocess({"SECRET_KEY": "x" * 50}, "SAFEGUARDING_URGENT_ROUTE")
+    route = "Call 999, then Essex adult safeguarding on 0345 603 7630."
+    configured = _settings_in_subprocess(
+        {"SECRET_KEY": "x" * 50, "SAFEGUARDING_URGENT_ROUTE": route}, "SAFEGUARDING_URGENT_ROUTE"
+    )
+    assert configured == {"SAFEGUARDING_URGENT_ROUTE": route}
+    development = _settings_in_subprocess({"DEBUG": "1"}, "SAFEGUARDING_URGENT_ROUTE")
+    assert "999" in str(development["SAFEGUARDING_URGENT_ROUTE"])
+
+
 def test_development_generates_and_keeps_a_secret_key() -> None:
     first = _settings_in_subprocess({"DEBUG": "1"}, "SECRET_KEY")
     second = _settings_in_subprocess({"DEBUG": "1"}, "SECRET_KEY")
@@ -111,6 +123,7 @@ def test_production_settings_come_from_the_environment() -> None:
             "REDIS_URL": "redis://cache.internal:6379/1",
             "EMAIL_URL": "submission://mailer:secret@smtp.council.example:587",
             "COUNCIL_NAME": "Anyshire County Council",
+            "SAFEGUARDING_URGENT_ROUTE": "Call 999, then the adult safeguarding line.",
         },
         "DATABASES",
         "CELERY_BROKER_URL",
@@ -167,6 +180,7 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         "PATH": os.environ["PATH"],
         "SECRET_KEY": "deploy-check-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
         "ALLOWED_HOSTS": "engage.council.example",
+        "SAFEGUARDING_URGENT_ROUTE": "Call 999, then the adult safeguarding line.",
         "ENGAGE_VAR_DIR": str(ROOT / "var" / "test-settings"),
         "DJANGO_SETTINGS_MODULE": "engage.settings",
     }
