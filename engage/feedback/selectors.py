@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
+from django.utils import timezone
 
 from engage.engagement.models import Activity, Attendance, Registration
 from engage.feedback.models import (
@@ -37,6 +38,7 @@ from engage.feedback.models import (
     EvaluationInvitation,
     EvaluationQuestion,
     FeedbackItem,
+    FeedbackSource,
     OutcomeResult,
     Survey,
     SurveyAnswer,
@@ -717,6 +719,8 @@ class SurveyQuestionResult:
     #: (label, how many, percentage of those who answered the question)
     counts: list[tuple[str, int, float | None]] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    #: (answer id, text) of each text answer, for "Record as feedback"
+    text_answers: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def chart_id(self) -> str:
@@ -772,10 +776,15 @@ def survey_results(survey: Survey) -> SurveyResults:
     invitations = SurveyInvitation.objects.filter(survey=survey).count()
     responses = survey.responses.count()
     by_question: dict[int, list[tuple[int | None, list[str], str]]] = defaultdict(list)
-    for question_id, score, chosen, text in SurveyAnswer.objects.filter(
-        response__survey=survey
-    ).values_list("question_id", "score", "chosen", "text"):
+    text_ids: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pk, question_id, score, chosen, text in (
+        SurveyAnswer.objects.filter(response__survey=survey)
+        .order_by("pk")
+        .values_list("pk", "question_id", "score", "chosen", "text")
+    ):
         by_question[question_id].append((score, chosen or [], text))
+        if text:
+            text_ids[question_id].append((pk, text))
     results = []
     for question in questions:
         rows = by_question.get(question.pk, [])
@@ -797,7 +806,8 @@ def survey_results(survey: Survey) -> SurveyResults:
                 for option in question.options
             ]
         else:
-            result.texts = [t for _, _, t in rows if t]
+            result.text_answers = text_ids.get(question.pk, [])
+            result.texts = [t for _, t in result.text_answers]
         results.append(result)
     return SurveyResults(survey, invitations, responses, results)
 
@@ -868,6 +878,83 @@ def get_feedback_item(pk: int) -> FeedbackItem:
     if item is None:
         raise Http404("No such feedback")
     return item
+
+
+@dataclass(frozen=True)
+class FeedbackOrigin:
+    """What a feedback item is recorded from: an evaluation's or a survey's answer, or an
+    enquiry. ``initial`` prefills the form; the rest is linked to the item."""
+
+    describes: str
+    initial: dict[str, Any]
+    activity: Activity | None = None
+    evaluation_answer: EvaluationAnswer | None = None
+    survey_answer: SurveyAnswer | None = None
+    enquiry: Any = None
+
+
+def _id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def feedback_origin(user: Any, params: Any) -> FeedbackOrigin | None:
+    """The origin named in a query (``answer``, ``survey_answer`` or ``enquiry``, each an id),
+    or None when it names none or one that does not exist or ``user`` may not see."""
+    if (answer_id := _id(params.get("answer", ""))) is not None:
+        answer = (
+            EvaluationAnswer.objects.select_related("response__activity__meeting")
+            .filter(pk=answer_id)
+            .first()
+        )
+        if answer is None:
+            return None
+        activity = answer.response.activity
+        meeting = getattr(activity, "meeting", None)
+        return FeedbackOrigin(
+            describes=f"An answer to the evaluation of {activity.title}",
+            initial={
+                "text": answer.text,
+                "source": FeedbackSource.EVALUATION,
+                "received_on": answer.response.submitted_at.date(),
+                "group": meeting.group_id if meeting is not None else None,
+            },
+            activity=activity,
+            evaluation_answer=answer,
+        )
+    if (survey_answer_id := _id(params.get("survey_answer", ""))) is not None:
+        survey_answer = (
+            SurveyAnswer.objects.select_related("response__survey")
+            .filter(pk=survey_answer_id)
+            .first()
+        )
+        if survey_answer is None:
+            return None
+        return FeedbackOrigin(
+            describes=f"An answer to the survey {survey_answer.response.survey.title}",
+            initial={
+                "text": survey_answer.text,
+                "source": FeedbackSource.SURVEY,
+                "received_on": survey_answer.response.submitted_on,
+            },
+            survey_answer=survey_answer,
+        )
+    if (enquiry_id := _id(params.get("enquiry", ""))) is not None:
+        from engage.enquiries.selectors import get_enquiry_for_user
+
+        try:
+            enquiry = get_enquiry_for_user(user, enquiry_id)
+        except Http404:
+            return None
+        return FeedbackOrigin(
+            describes=f"Enquiry {enquiry.reference}: {enquiry.subject}",
+            initial={
+                "text": enquiry.subject,
+                "source": FeedbackSource.ENQUIRY,
+                "received_on": timezone.localdate(enquiry.received_at),
+            },
+            enquiry=enquiry,
+        )
+    return None
 
 
 def you_said_we_did(group: EngagementGroup | None = None) -> QuerySet[FeedbackItem]:

@@ -460,11 +460,16 @@ def send_survey(*, actor: User | None, survey: Survey) -> int:
 
 
 def close_survey(*, actor: User, survey: Survey) -> Survey:
+    """Close an open survey before its closing date: its links stop taking answers, and the
+    answers given so far stay. Only an open survey can be closed (a draft was never sent)."""
     require(actor, Capability.FEEDBACK_MANAGE)
     with transaction.atomic(), acting_as(actor):
-        survey.status = Survey.Status.CLOSED
-        survey.save(update_fields=["status"])
-        return survey
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.status != Survey.Status.OPEN:
+            raise ValidationError("Only an open survey can be closed.")
+        locked.status = Survey.Status.CLOSED
+        locked.save(update_fields=["status"])
+        return locked
 
 
 def is_open(survey: Survey, today: date | None = None) -> bool:

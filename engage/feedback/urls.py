@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("surveys/new/", views.survey_create, name="survey_create"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/send/", views.survey_send, name="survey_send"),
+    path("surveys/<int:pk>/close/", views.survey_close, name="survey_close"),
     path("surveys/<int:pk>/responses.csv", views.survey_export, name="survey_export"),
     path("items/", views.item_list, name="item_list"),
     path("items/new/", views.item_create, name="item_create"),

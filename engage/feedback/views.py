@@ -33,7 +33,6 @@ from engage.feedback.forms import (
     WeDidForm,
 )
 from engage.feedback.models import (
-    EvaluationAnswer,
     EvaluationInvitation,
     FeedbackItem,
     FeedbackSource,
@@ -337,6 +336,41 @@ def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @capability_required(Capability.FEEDBACK_MANAGE)
+def survey_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Check, then close an open survey before its closing date."""
+    survey = selectors.get_survey(pk)
+    back = reverse("feedback:survey_detail", args=[survey.pk])
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.close_survey(actor=request.user, survey=survey)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, "Survey closed. It takes no more answers.")
+        return redirect(back)
+    answered = survey.responses.count()
+    return render(
+        request,
+        "core/confirm_page.html",
+        {
+            "title": f"Close “{survey.title}” now?",
+            "consequences": [
+                f"It was open until {survey.closes_on:%-d %B %Y}; its links will take no more "
+                "answers from today.",
+                f"The {answered} response{'s' if answered != 1 else ''} given so far stay in "
+                "the results.",
+                "It cannot be opened again.",
+            ],
+            "confirm_label": "Close the survey",
+            "cancel_url": back,
+            "crumbs": _crumbs(
+                "Surveys", reverse("feedback:survey_list"), survey.title, back, "Close"
+            ),
+        },
+    )
+
+
+@capability_required(Capability.FEEDBACK_MANAGE)
 def survey_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Check, then send a survey to its audience."""
     survey = selectors.get_survey(pk)
@@ -445,26 +479,10 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.FEEDBACK_MANAGE)
 def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # From an evaluation's free-text answer (``?answer=<id>``): prefilled and linked to it.
-    answer_id = request.GET.get("answer", "")
-    source_answer = (
-        EvaluationAnswer.objects.select_related("response__activity__meeting", "response__activity")
-        .filter(pk=int(answer_id))
-        .first()
-        if answer_id.isdigit() and len(answer_id) < 19
-        else None
-    )
-    initial: dict[str, Any] = {}
-    if source_answer is not None:
-        activity = source_answer.response.activity
-        meeting = getattr(activity, "meeting", None)
-        initial = {
-            "text": source_answer.text,
-            "source": FeedbackSource.EVALUATION,
-            "received_on": source_answer.response.submitted_at.date(),
-            "group": meeting.group_id if meeting is not None else None,
-        }
-    form = FeedbackItemForm(request.POST or None, initial=initial)
+    """Record feedback: blank, or from an evaluation's or a survey's text answer
+    (``?answer=`` / ``?survey_answer=``) or an enquiry (``?enquiry=``), prefilled and linked."""
+    origin = selectors.feedback_origin(request.user, request.GET)
+    form = FeedbackItemForm(request.POST or None, initial=origin.initial if origin else {})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         item = services.create_feedback_item(
@@ -474,8 +492,10 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             received_on=data["received_on"],
             group=data["group"],
             themes=data["themes"],
-            evaluation_answer=source_answer,
-            activity=source_answer.response.activity if source_answer is not None else None,
+            activity=origin.activity if origin else None,
+            evaluation_answer=origin.evaluation_answer if origin else None,
+            survey_answer=origin.survey_answer if origin else None,
+            enquiry=origin.enquiry if origin else None,
         )
         messages.success(request, "Feedback recorded.")
         return redirect("feedback:item_detail", pk=item.pk)
@@ -485,6 +505,7 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": "Record feedback",
+            "intro": f"From: {origin.describes}" if origin else "",
             "submit_label": "Record feedback",
             "cancel_url": reverse("feedback:item_list"),
             "crumbs": _crumbs(
