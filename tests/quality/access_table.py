@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engage.market import unsubscribe
 from tests.quality.world import ROLES, World
 
 EVERYONE = frozenset(ROLES)
@@ -190,6 +191,10 @@ TABLE: dict[str, Rule] = {
     "market:cqc_import_list": Rule(MANAGERS),
     "market:cqc_import_upload": Rule(MANAGERS),
     "market:cqc_import_detail": Rule(MANAGERS, kwargs=_pk("cqc_import")),
+    # The signed link in emails to contacts: no sign-in (GET only asks).
+    "market:unsubscribe": Rule(
+        EVERYONE, kwargs=lambda w, r: {"token": unsubscribe.token_for(w["contact_b"].pk)}
+    ),
     # Groups: staff and councillors read (GROUPS_VIEW); officers, LDDs and the PEM change them.
     "groups:register": Rule(GROUP_READERS),
     "groups:group_create": Rule(OFFICERS),
@@ -245,6 +250,7 @@ TABLE: dict[str, Rule] = {
     "feedback:survey_create": Rule(OFFICERS),
     "feedback:survey_detail": Rule(GROUP_READERS, kwargs=_pk("survey")),
     "feedback:survey_send": Rule(OFFICERS, kwargs=_pk("survey")),
+    "feedback:survey_close": Rule(OFFICERS, kwargs=_pk("survey")),
     "feedback:survey_export": Rule(GROUP_READERS, kwargs=_pk("survey")),
     "feedback:item_list": Rule(GROUP_READERS),
     "feedback:item_create": Rule(OFFICERS),
