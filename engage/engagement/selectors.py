@@ -37,6 +37,7 @@ from engage.engagement.clashes import Clash, Names, Rules, Slot, find_clashes
 from engage.engagement.models import (
     AcceptedWarning,
     Activity,
+    Attendance,
     CalendarFeed,
     Registration,
     TopicLevelHint,
@@ -815,3 +816,10 @@ def annotate_status_counts(queryset: QuerySet[Activity]) -> dict[str, int]:
         row["status"]: row["n"]
         for row in queryset.values("status").annotate(n=Count("pk")).order_by()
     }
+
+
+def contacts_who_came(activity: Activity) -> int:
+    """How many provider contacts were recorded as having come to ``activity``."""
+    return Attendance.objects.filter(
+        activity=activity, kind=Attendance.Kind.CONTACT, attended=True
+    ).count()

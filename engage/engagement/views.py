@@ -352,13 +352,18 @@ def _actions_for(user: Any, activity: Activity) -> list[dict[str, str]]:
 
 
 def _cost_context(activity: Activity, registered: int) -> dict[str, Any]:
+    """The estimate's parts and its cost per head: per provider who came once the activity is
+    held and attendance was taken, else per person registered."""
     total = activity.estimated_cost_pence
+    came = selectors.contacts_who_came(activity) if activity.status == Status.HELD else 0
+    heads = came or registered
     return {
         "venue": activity.cost_venue_pence,
         "officer": activity.officer_cost_pence,
         "other": activity.cost_other_pence,
         "total": total,
-        "per_attendee": round(total / registered) if registered else None,
+        "per_attendee": round(total / heads) if heads else None,
+        "per_label": f"Per provider who came ({came})" if came else "Per registered attendee",
     }
 
 

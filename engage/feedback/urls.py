@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("surveys/<int:pk>/responses.csv", views.survey_export, name="survey_export"),
     path("items/", views.item_list, name="item_list"),
     path("items/new/", views.item_create, name="item_create"),
+    path("costs/", views.event_costs, name="event_costs"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("you-said-we-did/", views.you_said_we_did, name="you_said_we_did"),
     # Anyone with the emailed link (the token is the key).

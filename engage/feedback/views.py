@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -20,7 +20,14 @@ from django.utils.text import Truncator
 from engage.accounts.permissions import Capability, capability_required
 from engage.core.date_text import date_text
 from engage.core.http import AuthenticatedHttpRequest
-from engage.core.listing import Column, export_response, paginate, pk_path
+from engage.core.listing import (
+    Column,
+    SortOption,
+    export_response,
+    paginate,
+    pk_path,
+    sort_queryset,
+)
 from engage.feedback import selectors, services
 from engage.feedback.forms import (
     ActionForm,
@@ -595,6 +602,70 @@ def _yswd_context(request: HttpRequest) -> dict[str, Any]:
         "group": group,
         "groups": list(groups),
     }
+
+
+EVENT_COST_SORTS = (
+    SortOption("date", "Held on", ("starts_at",)),
+    SortOption("title", "Event", ("title",)),
+    SortOption("cost", "Cost", ("cost_pence",)),
+    SortOption("attended", "Providers who came", ("attended",)),
+    SortOption("per_attendee", "Cost per attendee", ("cost_per_attendee_pence",)),
+    SortOption("usefulness", "Usefulness", ("usefulness",)),
+)
+
+
+def _pence_to_pounds(pence: Any) -> Any:
+    return None if pence is None else round(pence / 100, 2)
+
+
+EVENT_COST_EXPORT = (
+    Column("Held on", lambda a: a.starts_at),
+    Column("Event", lambda a: a.title),
+    Column("Kind", lambda a: a.get_kind_display()),
+    Column("Cost (£)", lambda a: _pence_to_pounds(a.cost_pence)),
+    Column("Providers who came", lambda a: a.attended),
+    Column("Cost per attendee (£)", lambda a: _pence_to_pounds(a.cost_per_attendee_pence)),
+    Column("Mean usefulness (1-5)", lambda a: a.usefulness),
+)
+
+
+@capability_required(Capability.FEEDBACK_VIEW)
+def event_costs(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """What held events cost per provider who came, beside how useful they found them: totals,
+    a month-by-month chart with its table, and every event (sortable, paged, exportable)."""
+    from engage.engagement.modes import Kind
+    from engage.feedback import costs
+
+    raw_months = request.GET.get("months", "")
+    months = int(raw_months) if raw_months.isdigit() else costs.DEFAULT_PERIOD
+    if months not in costs.PERIODS:
+        months = costs.DEFAULT_PERIOD
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        kind = ""
+    since = costs.period_start(months)
+    events = costs.held_events_with_costs(since, kind)
+    ordered, sort = sort_queryset(request, events, EVENT_COST_SORTS, "-date")
+    export_format = request.GET.get("export")
+    if export_format in {"csv", "xlsx"}:
+        return export_response(
+            export_format, filename_stem="event-costs", columns=EVENT_COST_EXPORT, rows=ordered
+        )
+    return render(
+        request,
+        "feedback/event_costs.html",
+        {
+            "summary": costs.cost_summary(events, since),
+            "page": paginate(request, ordered),
+            "sort": sort,
+            "months": months,
+            "periods": costs.PERIODS,
+            "kind": kind,
+            "kinds": Kind.choices,
+            "since": since,
+            "crumbs": _crumbs("Cost and value of events"),
+        },
+    )
 
 
 @capability_required(Capability.FEEDBACK_VIEW)

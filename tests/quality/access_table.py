@@ -256,6 +256,7 @@ TABLE: dict[str, Rule] = {
     "feedback:item_create": Rule(OFFICERS),
     "feedback:item_detail": Rule(GROUP_READERS, kwargs=_pk("feedback_item")),
     "feedback:you_said_we_did": Rule(GROUP_READERS),
+    "feedback:event_costs": Rule(GROUP_READERS),
     "feedback:evaluation_form": Rule(
         EVERYONE, kwargs=lambda w, r: {"token": w["evaluation_invitation"].token}
     ),
