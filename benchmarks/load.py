@@ -100,6 +100,7 @@ def _env() -> dict[str, str]:
             "SECRET_KEY": "benchmark-only-" + "k9Zq2" * 10,
             "DEBUG": "0",
             "SAFEGUARDING_URGENT_ROUTE": "Benchmark: call 999, then the safeguarding line.",
+            "SITE_URL": "http://127.0.0.1:8000",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
             "SESSION_COOKIE_SECURE": "0",

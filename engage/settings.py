@@ -75,7 +75,26 @@ def _safeguarding_urgent_route() -> str:
 
 
 SAFEGUARDING_URGENT_ROUTE = _safeguarding_urgent_route()
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _site_url() -> str:
+    """The address people reach Engage at, for the links in emails (portal pages, evaluation
+    and survey links, the unsubscribe link and its List-Unsubscribe header). Production must
+    set it: a default of localhost would send every such link nowhere."""
+    configured = env_str("SITE_URL")
+    if configured:
+        if not configured.startswith(("https://", "http://")):
+            raise ImproperlyConfigured("SITE_URL must start with https:// (or http://)")
+        return configured.rstrip("/")
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off (production): the address people reach "
+            "Engage at, e.g. https://engage.council.example"
+        )
+    return "http://127.0.0.1:8000"
+
+
+SITE_URL = _site_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 30)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SAFEGUARDING_URGENT_ROUTE", "Tests: call 999, then the safeguarding line.")
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 # One prefix per pytest-xdist worker: the workers share a Redis in CI, and cached values are

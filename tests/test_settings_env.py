@@ -85,11 +85,31 @@ def test_production_without_the_safeguarding_route_refuses_to_start() -> None:
         _settings_in_subprocess({"SECRET_KEY": "x" * 50}, "SAFEGUARDING_URGENT_ROUTE")
     route = "Call 999, then Essex adult safeguarding on 0345 603 7630."
     configured = _settings_in_subprocess(
-        {"SECRET_KEY": "x" * 50, "SAFEGUARDING_URGENT_ROUTE": route}, "SAFEGUARDING_URGENT_ROUTE"
+        {
+            "SECRET_KEY": "x" * 50,
+            "SAFEGUARDING_URGENT_ROUTE": route,
+            "SITE_URL": "https://e.example",
+        },
+        "SAFEGUARDING_URGENT_ROUTE",
     )
     assert configured == {"SAFEGUARDING_URGENT_ROUTE": route}
     development = _settings_in_subprocess({"DEBUG": "1"}, "SAFEGUARDING_URGENT_ROUTE")
     assert "999" in str(development["SAFEGUARDING_URGENT_ROUTE"])
+
+
+def test_production_without_the_site_url_refuses_to_start() -> None:
+    production = {"SECRET_KEY": "x" * 50, "SAFEGUARDING_URGENT_ROUTE": "Call 999."}
+    with pytest.raises(RuntimeError, match="SITE_URL must be set"):
+        _settings_in_subprocess(production, "SITE_URL")
+    with pytest.raises(RuntimeError, match="SITE_URL must start with https://"):
+        _settings_in_subprocess({**production, "SITE_URL": "engage.example"}, "SITE_URL")
+    configured = _settings_in_subprocess(
+        {**production, "SITE_URL": "https://engage.council.example/"}, "SITE_URL"
+    )
+    assert configured == {"SITE_URL": "https://engage.council.example"}
+    assert _settings_in_subprocess({"DEBUG": "1"}, "SITE_URL") == {
+        "SITE_URL": "http://127.0.0.1:8000"
+    }
 
 
 def test_development_generates_and_keeps_a_secret_key() -> None:
@@ -124,6 +144,7 @@ def test_production_settings_come_from_the_environment() -> None:
             "EMAIL_URL": "submission://mailer:secret@smtp.council.example:587",
             "COUNCIL_NAME": "Anyshire County Council",
             "SAFEGUARDING_URGENT_ROUTE": "Call 999, then the adult safeguarding line.",
+            "SITE_URL": "https://engage.council.example",
         },
         "DATABASES",
         "CELERY_BROKER_URL",
@@ -181,6 +202,7 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         "SECRET_KEY": "deploy-check-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
         "ALLOWED_HOSTS": "engage.council.example",
         "SAFEGUARDING_URGENT_ROUTE": "Call 999, then the adult safeguarding line.",
+        "SITE_URL": "https://engage.council.example",
         "ENGAGE_VAR_DIR": str(ROOT / "var" / "test-settings"),
         "DJANGO_SETTINGS_MODULE": "engage.settings",
     }

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +23,13 @@ from django.utils import timezone
 
 @dataclass(frozen=True)
 class SortOption:
-    """One sortable column: ``?sort=<key>`` ascending, ``?sort=-<key>`` descending."""
+    """One sortable column: ``?sort=<key>`` ascending, ``?sort=-<key>`` descending.
+    ``nulls_last``: rows without a value come last either way (databases differ otherwise)."""
 
     key: str
     label: str
     ordering: tuple[str, ...]
+    nulls_last: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,15 @@ def sort_queryset(
     if key not in by_key:
         descending = default.startswith("-")
         key = default.lstrip("-")
-    ordering = by_key[key].ordering
+    option = by_key[key]
+    ordering: tuple[Any, ...] = option.ordering
     if descending:
-        ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in ordering)
+        ordering = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in option.ordering)
+    if option.nulls_last:
+        ordering = tuple(
+            F(f[1:]).desc(nulls_last=True) if f.startswith("-") else F(f).asc(nulls_last=True)
+            for f in ordering
+        )
     # A unique tie-breaker keeps pages stable.
     return queryset.order_by(*ordering, "pk"), SortState(key, descending, tuple(options))
 

@@ -8,7 +8,7 @@ from typing import Any
 from engage.accounts.models import User
 from engage.engagement.models import Activity, Attendance, CalendarFeed, Invitation, Registration
 from engage.market.models import Contact
-from engage.market.personal_data import ERASED_NAME, Holder, iso, scrub_audit_of
+from engage.market.personal_data import ERASED_NAME, Holder, identity_of, iso, scrub_audit_of
 
 
 def _activity(activity: Activity) -> dict[str, Any]:
@@ -66,16 +66,18 @@ def erase(contact: Contact, user: User | None) -> None:
     """Their invitations keep no name or address and are cancelled without an email; their
     feed link stops working; the audit trail of their registrations, invitations and
     attendance no longer names them. The rows stay, so the counts of events stay true."""
-    name = contact.name
+    who = identity_of(contact, user)
     invitations = _invitations(contact)
     invitations.update(email="", name=ERASED_NAME, cancelled=True)
-    scrub_audit_of(Invitation, _pks(invitations), ("email", "name"), name=name)
-    scrub_audit_of(Registration, _pks(Registration.objects.filter(contact=contact)), (), name=name)
-    scrub_audit_of(Attendance, _pks(Attendance.objects.filter(contact=contact)), (), name=name)
+    scrub_audit_of(Invitation, _pks(invitations), ("email", "name"), identity=who)
+    scrub_audit_of(
+        Registration, _pks(Registration.objects.filter(contact=contact)), (), identity=who
+    )
+    scrub_audit_of(Attendance, _pks(Attendance.objects.filter(contact=contact)), (), identity=who)
     feeds = CalendarFeed.objects.filter(contact=contact)
     feed_pks = _pks(feeds)
     feeds.delete()  # its deletion is audited under its description, which names them
-    scrub_audit_of(CalendarFeed, feed_pks, (), name=name)
+    scrub_audit_of(CalendarFeed, feed_pks, (), identity=who)
 
 
 def _pks(rows: Any) -> list[int]:

@@ -47,8 +47,13 @@ def owner_line(enquiry: Enquiry) -> str:
     return f"the {team.name} team{mailbox}"
 
 
+def topic_of_reference(reference: str) -> str:
+    """The outbox topic of the emails about the enquiry ``reference``."""
+    return f"enquiry:{reference}"
+
+
 def _topic(enquiry: Enquiry) -> str:
-    return f"enquiry:{enquiry.reference}"
+    return topic_of_reference(enquiry.reference)
 
 
 def _context(enquiry: Enquiry, **extra: object) -> dict[str, object]:

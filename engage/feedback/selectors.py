@@ -915,7 +915,7 @@ def feedback_origin(user: Any, params: Any) -> FeedbackOrigin | None:
             initial={
                 "text": answer.text,
                 "source": FeedbackSource.EVALUATION,
-                "received_on": answer.response.submitted_at.date(),
+                "received_on": timezone.localdate(answer.response.submitted_at),
                 "group": meeting.group_id if meeting is not None else None,
             },
             activity=activity,

@@ -199,7 +199,11 @@ def send_evaluation_reminders(*, now: datetime | None = None, after_days: int | 
         reminded_at__isnull=True,
         created_at__lte=now - timedelta(days=days),
         activity__status__in=EVALUABLE_STATUSES,
-    )
+        # Not to anyone who has since left, unsubscribed or been erased.
+        contact__is_active=True,
+        contact__unsubscribed=False,
+        contact__erased_at__isnull=True,
+    ).exclude(contact__email="")
     sent = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():

@@ -609,8 +609,8 @@ EVENT_COST_SORTS = (
     SortOption("title", "Event", ("title",)),
     SortOption("cost", "Cost", ("cost_pence",)),
     SortOption("attended", "Providers who came", ("attended",)),
-    SortOption("per_attendee", "Cost per attendee", ("cost_per_attendee_pence",)),
-    SortOption("usefulness", "Usefulness", ("usefulness",)),
+    SortOption("per_attendee", "Cost per attendee", ("cost_per_attendee_pence",), nulls_last=True),
+    SortOption("usefulness", "Usefulness", ("usefulness",), nulls_last=True),
 )
 
 

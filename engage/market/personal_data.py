@@ -17,6 +17,7 @@ longer names them once erased.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,6 +55,34 @@ def register(holder: Holder) -> None:
     HOLDERS.append(holder)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """The names and addresses a person is known by: their contact row's and their sign-in's
+    (they may differ, e.g. a portal enquiry is signed with the sign-in's)."""
+
+    names: frozenset[str]
+    addresses: frozenset[str]  # lower-cased
+
+
+def identity_of(contact: Contact, user: User | None) -> Identity:
+    names = {contact.name, user.full_name if user else ""}
+    addresses = {contact.email, user.email if user else ""}
+    return Identity(
+        names=frozenset(n.strip() for n in names if n.strip() and n != ERASED_NAME),
+        addresses=frozenset(a.strip().lower() for a in addresses if a.strip()),
+    )
+
+
+def without_identity(text: str, identity: Identity) -> str:
+    """``text`` with each of the person's names (as whole words, any case) replaced by
+    ERASED_NAME and each of their addresses by ERASED_VALUE."""
+    for address in identity.addresses:
+        text = re.sub(re.escape(address), ERASED_VALUE, text, flags=re.IGNORECASE)
+    for name in sorted(identity.names, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", ERASED_NAME, text, flags=re.IGNORECASE)
+    return text
+
+
 def scrub(value: Any) -> Any:
     """Replace what a person typed with ERASED_VALUE; keep emptiness and the erased name."""
     if isinstance(value, str):
@@ -68,11 +97,11 @@ def scrub_audit_entries(
     fields: Sequence[str],
     replacement_repr: str | None = None,
     *,
-    name: str = "",
+    identity: Identity | None = None,
 ) -> None:
     """Scrub ``fields`` from each audit entry's recorded changes and drop its serialised
     copy. Its description (``object_repr``) becomes ``replacement_repr`` if given, else has
-    the person's ``name`` replaced by ERASED_NAME."""
+    the person's names and addresses (``identity``) replaced."""
     for entry in entries:
         changes = entry.changes if isinstance(entry.changes, dict) else None
         if changes:
@@ -82,15 +111,15 @@ def scrub_audit_entries(
             entry.changes = changes
         if replacement_repr is not None:
             entry.object_repr = replacement_repr
-        elif name:
-            entry.object_repr = entry.object_repr.replace(name, ERASED_NAME)
+        elif identity is not None:
+            entry.object_repr = without_identity(entry.object_repr, identity)
         entry.changes_text = ""
         entry.serialized_data = None
         entry.save(update_fields=["changes", "object_repr", "changes_text", "serialized_data"])
 
 
 def scrub_audit_of(
-    model: type[Model], pks: Iterable[Any], fields: Sequence[str], *, name: str
+    model: type[Model], pks: Iterable[Any], fields: Sequence[str], *, identity: Identity
 ) -> None:
     """`scrub_audit_entries` for every audit entry about the rows ``pks`` of ``model``,
     including rows already deleted."""
@@ -101,7 +130,7 @@ def scrub_audit_of(
         content_type=ContentType.objects.get_for_model(model),
         object_pk__in=[str(pk) for pk in pks],
     )
-    scrub_audit_entries(entries, fields, name=name)
+    scrub_audit_entries(entries, fields, identity=identity)
 
 
 def iso(moment: datetime | date | None) -> str | None:

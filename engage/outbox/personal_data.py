@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from engage.accounts.models import User
 from engage.market.models import Contact
-from engage.market.personal_data import ERASED_NAME, ERASED_VALUE, Holder, iso
+from engage.market.personal_data import Holder, Identity, identity_of, iso, without_identity
 from engage.outbox.models import OutgoingEmail
 
 
-def _to(contact: Contact) -> tuple[str, QuerySet[OutgoingEmail]]:
-    """Their address, lower-cased, and the emails that may be addressed to it (the text
-    search is only a first sieve: `_addressed` checks each address)."""
-    address = contact.email.strip().lower()
-    if not address:
-        return address, OutgoingEmail.objects.none()
-    return address, OutgoingEmail.objects.filter(to__icontains=address)
+def _to(who: Identity) -> QuerySet[OutgoingEmail]:
+    """The emails that may be addressed to one of their addresses (a text search, only a
+    first sieve: `_addressed` checks each address)."""
+    if not who.addresses:
+        return OutgoingEmail.objects.none()
+    sieve = Q()
+    for address in who.addresses:
+        sieve |= Q(to__icontains=address)
+    return OutgoingEmail.objects.filter(sieve)
 
 
-def _addressed(email: OutgoingEmail, address: str) -> bool:
-    return any(to.strip().lower() == address for to in email.to)
+def _addressed(email: OutgoingEmail, who: Identity) -> bool:
+    return any(to.strip().lower() in who.addresses for to in email.to)
 
 
 def export(contact: Contact) -> list[dict[str, Any]]:
-    """Every email to their address still held: what it was about and whether it went."""
-    address, candidates = _to(contact)
+    """Every email to one of their addresses still held: what it was about, whether it went."""
+    who = identity_of(contact, contact.user)
     return [
         {
             "subject": email.subject,
@@ -39,49 +40,39 @@ def export(contact: Contact) -> list[dict[str, Any]]:
             "sent_at": iso(email.sent_at),
             "text": email.body_text,
         }
-        for email in candidates.order_by("created_at", "pk")
-        if _addressed(email, address)
+        for email in _to(who).order_by("created_at", "pk")
+        if _addressed(email, who)
     ]
 
 
 def erase(contact: Contact, user: User | None) -> None:
     """The emails to them alone are deleted, sent or not (nothing more goes to an erased
-    person); from an email to several people their address is removed. Any other email that
-    names them or quotes their address (a notice to an officer, say) has both replaced."""
-    address, candidates = _to(contact)
-    for email in candidates:
-        if not _addressed(email, address):
+    person); from an email to several people their addresses are removed."""
+    who = identity_of(contact, user)
+    for email in _to(who):
+        if not _addressed(email, who):
             continue
-        others = [to for to in email.to if to.strip().lower() != address]
+        others = [to for to in email.to if to.strip().lower() not in who.addresses]
         if others:
             email.to = others
             email.save(update_fields=["to"])
         else:
             email.delete()
-    mentions = Q()
-    for needle in filter(None, (contact.name, address)):
-        for field in ("subject", "body_text", "body_html", "attachments", "headers"):
-            mentions |= Q(**{f"{field}__icontains": needle})
-    if not mentions:
-        return
-    for email in OutgoingEmail.objects.filter(mentions):
-        for field in ("subject", "body_text", "body_html"):
-            setattr(email, field, _redacted(getattr(email, field), contact.name, address))
-        email.attachments = json.loads(
-            _redacted(json.dumps(email.attachments, ensure_ascii=False), contact.name, address)
-        )
-        email.headers = json.loads(
-            _redacted(json.dumps(email.headers, ensure_ascii=False), contact.name, address)
-        )
-        email.save(update_fields=["subject", "body_text", "body_html", "attachments", "headers"])
 
 
-def _redacted(text: str, name: str, address: str) -> str:
-    if name:
-        text = re.sub(re.escape(name), ERASED_NAME, text, flags=re.IGNORECASE)
-    if address:
-        text = re.sub(re.escape(address), ERASED_VALUE, text, flags=re.IGNORECASE)
-    return text
+def redact_emails_about(topics: Iterable[str], who: Identity) -> None:
+    """In the emails about ``topics`` (e.g. the notices to officers about their enquiries),
+    replace their names (whole words) and addresses in the subject and the text. Other
+    people's emails, their headers and links, are left alone."""
+    for email in OutgoingEmail.objects.filter(topic__in=list(topics)):
+        changed = {
+            field: without_identity(getattr(email, field), who)
+            for field in ("subject", "body_text", "body_html")
+        }
+        if any(getattr(email, f) != v for f, v in changed.items()):
+            for field, value in changed.items():
+                setattr(email, field, value)
+            email.save(update_fields=list(changed))
 
 
 HOLDER = Holder(section="emails", export=export, erase=erase)

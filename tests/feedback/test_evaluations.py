@@ -132,6 +132,22 @@ def test_the_reminder_goes_once_and_only_to_non_responders() -> None:
     )
 
 
+def test_no_reminder_to_someone_who_unsubscribed_left_or_was_erased(pem: Any) -> None:
+    from engage.market import services as market_services
+
+    activity = held_activity()
+    stays, unsubscribes, leaves, erased = registered_contacts(activity, 4)
+    invite(activity)
+    market_services.unsubscribe_contact(actor=None, contact=unsubscribes)
+    leaves.is_active = False
+    leaves.save()
+    market_services.erase_contact(actor=pem, contact=erased)
+    EvaluationInvitation.objects.update(created_at=timezone.now() - timedelta(days=8))
+    assert services.send_evaluation_reminders(after_days=7) == 1
+    [reminder] = OutgoingEmail.objects.filter(idempotency_key__endswith=":reminder")
+    assert reminder.to == [stays.email]
+
+
 def test_no_reminder_before_the_days_have_passed() -> None:
     activity = held_activity()
     registered_contacts(activity, 1)

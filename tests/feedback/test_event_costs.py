@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -140,3 +142,28 @@ def test_events_without_attendance_are_left_out_of_the_cost_per_head() -> None:
     assert summary.cost_pence == 33_000 and summary.events_with_attendance == 1
     assert summary.cost_per_attendee_pence == 4_125
     assert summary.by_month[0].cost_per_attendee_pence == 4_125
+
+
+@pytest.mark.parametrize("sort", ["per_attendee", "-per_attendee", "usefulness", "-usefulness"])
+def test_events_without_a_figure_sort_last_both_ways(client_for: Any, pem: Any, sort: str) -> None:
+    _held(_ago(10), came=4, scores=(5,), title="Counted one")
+    _held(_ago(12), came=1, scores=(2,), title="Counted two")
+    _held(_ago(11), came=0, title="Nobody recorded")
+    page = client_for(pem).get(reverse("feedback:event_costs"), {"sort": sort}).text
+    order = sorted(["Counted one", "Counted two", "Nobody recorded"], key=page.index)
+    assert order[-1] == "Nobody recorded"
+
+
+def test_the_page_reads_the_same_number_of_queries_for_more_events(
+    client_for: Any, pem: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(pem)
+    url = reverse("feedback:event_costs")
+    client.get(url)  # warm the session and caches
+    _held(_ago(10), came=2, scores=(4,))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(6):
+        _held(_ago(20 + n), came=n, scores=(3, 4))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)

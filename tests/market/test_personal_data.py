@@ -30,7 +30,9 @@ from tests.groups.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
 
-NAME, EMAIL = "Ama Alpha", "manager@alpha.example"
+# Her contact row and her portal sign-in know her by different names and addresses.
+NAME, EMAIL = "Ama Alpha", "ama.alpha@alpha.example"
+USER_NAME, USER_EMAIL = "Ama Alpha-Boateng", "manager@alpha.example"
 
 
 def _rows_naming(*needles: str) -> list[str]:
@@ -59,8 +61,13 @@ def everywhere(provider_a_user: Any, pem: Any, officer: Any) -> Any:
     """Ama Alpha (provider A's manager, with a portal sign-in) in every app that holds people:
     a place at an event, its calendar invitation, attendance and evaluation, a calendar feed,
     an enquiry with its acknowledgement email, a named survey response, a proposal for a
-    group's forward plan, an email to her and a colleague, and one to an officer about her."""
+    group's forward plan, an email to her and a colleague, and one to an officer about her
+    enquiry. Her sign-in's name and address differ from her contact row's."""
     contact = provider_a_user.contact
+    contact.email = EMAIL
+    contact.save()
+    provider_a_user.full_name = USER_NAME
+    provider_a_user.save()
     event = held_activity(title="Home care market day")
     RegistrationFactory(activity=event, contact=contact, status=Registration.Status.REGISTERED)
     Invitation.objects.create(
@@ -76,7 +83,14 @@ def everywhere(provider_a_user: Any, pem: Any, officer: Any) -> Any:
     [evaluation] = invite(event)
     answer(evaluation, 4, **{"what-to-improve": "The workforce session was the useful part."})
     CalendarFeed.objects.create(contact=contact)
-    submit(contact.provider, CategoryFactory(), contact=contact, actor=provider_a_user)
+    enquiry = submit(  # as the portal does: signed with the sign-in's name and address
+        contact.provider,
+        CategoryFactory(),
+        contact=contact,
+        actor=provider_a_user,
+        contact_name=USER_NAME,
+        contact_email=USER_EMAIL,
+    )
     survey = feedback_services.create_survey(
         actor=officer,
         title="Provider engagement survey",
@@ -100,9 +114,9 @@ def everywhere(provider_a_user: Any, pem: Any, officer: Any) -> Any:
     )
     queue_email(
         to=["olu.officer@council.example"],
-        subject=f"A call from {NAME}",
-        body_text=f"{NAME.upper()} ({EMAIL}) rang about the market day.",
-        topic="test",
+        subject=f"A call from {USER_NAME}",
+        body_text=f"{NAME.upper()} ({USER_EMAIL}) rang about {enquiry.reference}.",
+        topic=f"enquiry:{enquiry.reference}",
     )
     return contact
 
@@ -117,7 +131,8 @@ def test_the_download_holds_what_every_app_holds_about_them(everywhere: Any) -> 
     assert engagement["attendance"][0]["attended"] is True
     assert engagement["calendar_feed"] is not None
     [enquiry] = data["enquiries"]
-    assert enquiry["name_given"] == NAME and enquiry["messages"][0]["by"] == NAME
+    assert enquiry["name_given"] == USER_NAME and enquiry["messages"][0]["by"] == USER_NAME
+    assert enquiry["email_given"] == USER_EMAIL
     assert enquiry["internal_notes_held"] == 0
     evaluation = data["feedback"]["evaluations"][0]
     assert "The workforce session was the useful part." in [
@@ -128,7 +143,8 @@ def test_the_download_holds_what_every_app_holds_about_them(everywhere: Any) -> 
     assert response["answers"][0]["score"] == 4
     assert [p["title"] for p in data["forward_plan_proposals"]] == ["Fuel costs for rural rounds"]
     subjects = {e["subject"] for e in data["emails"]}
-    assert "Market day follow-up" in subjects and len(subjects) >= 3  # the ack, survey, ...
+    assert "Market day follow-up" in subjects  # to her contact address
+    assert any(s.startswith("We have your enquiry") or "ENQ-" in s for s in subjects), subjects
 
 
 def test_internal_notes_are_counted_not_copied(everywhere: Any, officer: Any) -> None:
@@ -142,9 +158,10 @@ def test_internal_notes_are_counted_not_copied(everywhere: Any, officer: Any) ->
 
 
 def test_after_erasure_no_row_names_them_or_holds_their_address(everywhere: Any, pem: Any) -> None:
-    assert _rows_naming(NAME, EMAIL)  # the check finds them before
+    found = _rows_naming(NAME, EMAIL, USER_NAME, USER_EMAIL)
+    assert any("Enquiry" in f for f in found) and any("OutgoingEmail" in f for f in found)
     services.erase_contact(actor=pem, contact=everywhere)
-    assert _rows_naming(NAME, EMAIL) == []
+    assert _rows_naming(NAME, EMAIL, USER_NAME, USER_EMAIL) == []
     # Their place, attendance and answers still count; only who they were is gone.
     assert Registration.objects.filter(contact=everywhere).count() == 1
     assert EvaluationInvitation.objects.get(contact=everywhere).responded_at is not None
@@ -155,8 +172,34 @@ def test_after_erasure_no_row_names_them_or_holds_their_address(everywhere: Any,
     assert not OutgoingEmail.objects.filter(to__icontains=EMAIL).exists()
     assert OutgoingEmail.objects.get(subject="Market day follow-up").to == ["deputy@alpha.example"]
     about_her = OutgoingEmail.objects.get(to=["olu.officer@council.example"])
+    reference = everywhere.enquiries.get().reference
     assert about_her.subject == f"A call from {ERASED_NAME}"
-    assert about_her.body_text == f"{ERASED_NAME} ([erased]) rang about the market day."
+    assert about_her.body_text == f"{ERASED_NAME} ([erased]) rang about {reference}."
+
+
+def test_only_whole_names_in_emails_about_their_enquiries_are_redacted(
+    everywhere: Any, pem: Any
+) -> None:
+    topic = f"enquiry:{everywhere.enquiries.get().reference}"
+    about = queue_email(
+        to=["olu.officer@council.example"],
+        subject="Rota",
+        body_text=f"{USER_NAME} asked; Ama Alphabet's rota is unchanged.",
+        topic=topic,
+    )
+    other = queue_email(
+        to=["someone@else.example"],
+        subject="Ama Alphabet",
+        body_text="Ama Alphabet and the Ama Alpharetta team.",
+        headers={"List-Unsubscribe": "<https://engage.example/market/unsubscribe/Ama/>"},
+        topic="newsletter",
+    )
+    services.erase_contact(actor=pem, contact=everywhere)
+    about.refresh_from_db()
+    other.refresh_from_db()
+    assert about.body_text == f"{ERASED_NAME} asked; Ama Alphabet's rota is unchanged."
+    assert other.body_text == "Ama Alphabet and the Ama Alpharetta team."
+    assert other.headers == {"List-Unsubscribe": "<https://engage.example/market/unsubscribe/Ama/>"}
 
 
 def test_an_erased_invitee_is_sent_no_cancellation(everywhere: Any, pem: Any) -> None:
