@@ -85,6 +85,10 @@ def held_events_with_costs(since: date, kind: str = "") -> QuerySet[Activity]:
     )
 
 
+def _per_head(cost_pence: int, heads: int) -> int | None:
+    return round(cost_pence / heads) if heads else None
+
+
 @dataclass(frozen=True)
 class MonthFigures:
     month: date
@@ -97,9 +101,7 @@ class MonthFigures:
 
     @property
     def cost_per_attendee_pence(self) -> int | None:
-        if not self.attended:
-            return None
-        return round(self.cost_with_attendance_pence / self.attended)
+        return _per_head(self.cost_with_attendance_pence, self.attended)
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,7 @@ class CostSummary:
 
     @property
     def cost_per_attendee_pence(self) -> int | None:
-        if not self.attended:
-            return None
-        return round(self.cost_with_attendance_pence / self.attended)
+        return _per_head(self.cost_with_attendance_pence, self.attended)
 
     @property
     def chart(self) -> dict[str, Any]:

@@ -45,6 +45,16 @@ def _emails_to(contact: Contact) -> list[OutgoingEmail]:
     return [e for e in OutgoingEmail.objects.all() if e.to == [contact.email]]
 
 
+def _send_a_survey(officer: Any) -> None:
+    survey = feedback_services.create_survey(
+        actor=officer,
+        title="Provider engagement survey",
+        closes_on=timezone.localdate() + timedelta(days=14),
+        questions=[feedback_services.QuestionInput("How good is our engagement?", "rating")],
+    )
+    feedback_services.send_survey(actor=officer, survey=survey)
+
+
 def test_each_mailing_to_a_contact_carries_their_own_link(
     officer: Any, pem: Any, provider_a_user: Any, localities: Any, service_types: Any
 ) -> None:
@@ -74,13 +84,7 @@ def test_each_mailing_to_a_contact_carries_their_own_link(
     held = held_activity()
     attended(held, [contact], came=1)
     invite(held)
-    survey = feedback_services.create_survey(
-        actor=officer,
-        title="Provider engagement survey",
-        closes_on=timezone.localdate() + timedelta(days=14),
-        questions=[feedback_services.QuestionInput("How good is our engagement?", "rating")],
-    )
-    feedback_services.send_survey(actor=officer, survey=survey)
+    _send_a_survey(officer)
     meeting = meeting_of(north_group, -2)
     notes_services.save_notes(actor=pem, meeting=meeting, body="Notes.")
     notes_services.publish_and_send(actor=pem, meeting=meeting)
@@ -149,13 +153,7 @@ def test_a_forged_or_altered_link_changes_nothing(client: Client, provider_a: An
 def test_an_unsubscribed_contact_gets_no_more_mailings(officer: Any, provider_a: Any) -> None:
     contact = ContactFactory(provider=provider_a, level="manager", email_consent=True)
     Client().post(_path(unsubscribe.url_for(contact.pk)))
-    survey = feedback_services.create_survey(
-        actor=officer,
-        title="Provider engagement survey",
-        closes_on=timezone.localdate() + timedelta(days=14),
-        questions=[feedback_services.QuestionInput("How good is our engagement?", "rating")],
-    )
-    feedback_services.send_survey(actor=officer, survey=survey)
+    _send_a_survey(officer)
     assert _emails_to(contact) == []
 
 
