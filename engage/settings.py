@@ -222,6 +222,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "engage.feedback.tasks.evaluation_sweep",
         "schedule": 60 * 60.0,
     },
+    # Retention (UK GDPR storage limitation): old sent emails; contacts long gone.
+    "outbox-delete-old": {"task": "engage.outbox.tasks.delete_old_emails", "schedule": 86400.0},
+    "market-erase-long-left": {
+        "task": "engage.market.tasks.erase_long_left_contacts",
+        "schedule": 86400.0,
+    },
 }
 
 # --- Email ------------------------------------------------------------------------------
@@ -254,6 +260,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 #: Emails delivered by one task over one mail connection when many are queued at once.
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100, minimum=1)
+#: Sent and failed emails are deleted this many days after they were written (retention).
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 365, minimum=1)
+#: A contact who left is erased this many days after their record last changed (the
+#: privacy notice: "for up to six years").
+CONTACT_RETENTION_DAYS = env_int("CONTACT_RETENTION_DAYS", 6 * 365 + 2, minimum=1)
 
 # --- Accounts and security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -9,10 +9,11 @@ its own record (``CqcImport``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -277,6 +278,20 @@ def erase_contact(*, actor: User | None, contact: Contact) -> Contact:
             )
             LogEntry.objects.filter(actor_id=user.pk).exclude(actor_email="").update(actor_email="")
         return contact
+
+
+def erase_long_left_contacts(*, now: datetime | None = None) -> int:
+    """Erase each contact who left (not active) and whose record has not changed for
+    CONTACT_RETENTION_DAYS (retention; by the system, in the audit trail). Each erasure is
+    its own transaction, so one failure does not undo the others. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CONTACT_RETENTION_DAYS)
+    due = Contact.objects.filter(is_active=False, erased_at__isnull=True, updated_at__lt=cutoff)
+    erased = 0
+    for contact in due.select_related("user").order_by("pk").iterator():
+        erase_contact(actor=None, contact=contact)
+        erased += 1
+    return erased
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-"""Celery tasks of the market register: thin wrappers over the CQC import."""
+"""Celery tasks of the market register: thin wrappers over the CQC import and retention."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from engage.market import cqc_import
+from engage.market import cqc_import, services
 
 
 @shared_task(name="engage.market.tasks.import_cqc_upload", ignore_result=True)
@@ -25,3 +25,8 @@ def import_cqc_upload(
         dry_run=dry_run,
         deregister=deregister,
     )
+
+
+@shared_task(name="engage.market.tasks.erase_long_left_contacts", ignore_result=True)
+def erase_long_left_contacts() -> int:
+    return services.erase_long_left_contacts()

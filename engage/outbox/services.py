@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -373,3 +373,32 @@ def retry_failed_email(*, email: OutgoingEmail) -> None:
 
     email_id = email.pk
     transaction.on_commit(lambda: _enqueue(deliver_task, email_id))
+
+
+def delete_old_emails(*, now: datetime | None = None) -> int:
+    """Retention: the sent and failed emails written more than OUTBOX_KEEP_DAYS ago lose
+    their addresses and words. A row with an idempotency key keeps only the key, its state
+    and its dates, so that a late retry still never sends it twice; the others are deleted.
+    Emails still waiting or being sent stay. Returns how many were emptied or deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    old = OutgoingEmail.objects.filter(
+        state__in=[OutgoingEmail.State.SENT, OutgoingEmail.State.FAILED], created_at__lt=cutoff
+    )
+    with transaction.atomic():
+        emptied = (
+            old.exclude(idempotency_key=None)
+            .exclude(to=[])
+            .update(
+                to=[],
+                reply_to=[],
+                subject="",
+                body_text="",
+                body_html="",
+                attachments=[],
+                headers={},
+                last_error="",
+            )
+        )
+        deleted, _ = old.filter(idempotency_key=None).delete()
+    return emptied + deleted

@@ -20,3 +20,8 @@ def deliver_emails(email_ids: list[int]) -> int:
 @shared_task(name="engage.outbox.tasks.deliver_due_emails", ignore_result=True)
 def deliver_due_emails() -> int:
     return services.deliver_due_emails()
+
+
+@shared_task(name="engage.outbox.tasks.delete_old_emails", ignore_result=True)
+def delete_old_emails() -> int:
+    return services.delete_old_emails()
