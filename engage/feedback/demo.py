@@ -239,6 +239,27 @@ def _ensure_meetings(ctx: DemoContext, today: date) -> None:
             )
 
 
+def _take_attendance(ctx: DemoContext, activity: Activity) -> None:
+    """The register of a held gathering as its lead would have taken it: most of those
+    registered came; of the others, half sent apologies."""
+    registered = Registration.objects.filter(
+        activity=activity, status=Registration.Status.REGISTERED
+    ).values_list("contact_id", flat=True)
+    rows = []
+    for pk in registered:
+        came = ctx.rng.random() < 0.85
+        rows.append(
+            Attendance(
+                activity=activity,
+                kind=Attendance.Kind.CONTACT,
+                contact_id=pk,
+                attended=came,
+                apologies=not came and ctx.rng.random() < 0.5,
+            )
+        )
+    Attendance.objects.bulk_create(rows)
+
+
 def _evaluations(ctx: DemoContext, today: date) -> None:
     questions = list(EvaluationQuestion.objects.filter(is_active=True))
     activities = list(
@@ -261,14 +282,9 @@ def _evaluations(ctx: DemoContext, today: date) -> None:
     officer = Officer.objects.filter(user__role="pem").select_related("user").first()
     for activity in activities:
         recorded = Attendance.objects.filter(activity=activity, kind=Attendance.Kind.CONTACT)
-        if recorded.exists():
-            contact_ids = list(recorded.filter(attended=True).values_list("contact_id", flat=True))
-        else:
-            contact_ids = list(
-                Registration.objects.filter(
-                    activity=activity, status=Registration.Status.REGISTERED
-                ).values_list("contact_id", flat=True)
-            )
+        if not recorded.exists():
+            _take_attendance(ctx, activity)
+        contact_ids = list(recorded.filter(attended=True).values_list("contact_id", flat=True))
         if not contact_ids:
             continue
         sent = activity.ends_at + timedelta(hours=2)
