@@ -415,3 +415,44 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["provider"])  # type: ignore[type-arg]
         field.queryset = providers_reached(activity.audience()).order_by("name", "pk")
+
+
+class ActualCostsForm(forms.Form):
+    """What a held activity cost in the end; blank counts as nothing spent."""
+
+    venue = forms.DecimalField(
+        label="Venue (£)", required=False, min_value=0, decimal_places=2, max_digits=9
+    )
+    officer_hours = forms.DecimalField(
+        label="Officer hours",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=7,
+        help_text="All officers' time together, including preparation and follow-up.",
+    )
+    other = forms.DecimalField(
+        label="Other costs (£)",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=9,
+        help_text="Catering, printing, travel, interpreters.",
+    )
+
+    @classmethod
+    def for_activity(cls, activity: Any, data: Any = None) -> ActualCostsForm:
+        """Prefilled with the actual costs if recorded, else with the estimate."""
+        recorded = activity.actual_costs_recorded_at is not None
+        venue = activity.actual_venue_pence if recorded else activity.cost_venue_pence
+        hours = activity.actual_officer_hours if recorded else activity.officer_hours
+        other = activity.actual_other_pence if recorded else activity.cost_other_pence
+        initial = {
+            "venue": _pounds(venue or 0),
+            "officer_hours": hours,
+            "other": _pounds(other or 0),
+        }
+        return cls(data, initial=initial)
+
+    def pence(self, name: str) -> int:
+        return _pence(self.cleaned_data.get(name))

@@ -129,6 +129,18 @@ class Activity(AudienceFields):
     officer_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
     officer_hourly_rate_pence = models.PositiveIntegerField(default=_default_hourly_rate)
     cost_other_pence = models.PositiveIntegerField("other costs (pence)", default=0)
+    #: What it cost in the end, recorded after it was held (``record_actual_costs``); empty
+    #: until then. Officer time is costed at the same hourly rate as the estimate.
+    actual_venue_pence = models.PositiveIntegerField(
+        "actual venue cost (pence)", null=True, blank=True
+    )
+    actual_officer_hours = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    actual_other_pence = models.PositiveIntegerField(
+        "actual other costs (pence)", null=True, blank=True
+    )
+    actual_costs_recorded_at = models.DateTimeField(null=True, blank=True)
     #: Set by the groups app when the activity is a meeting of an agreed engagement group.
     within_agreed_structure = models.BooleanField(default=False)
     ad_hoc_justification = models.TextField(blank=True)
@@ -205,6 +217,30 @@ class Activity(AudienceFields):
     def estimated_cost_pence(self) -> int:
         """Venue + officer hours at the rate + other costs."""
         return self.cost_venue_pence + self.officer_cost_pence + self.cost_other_pence
+
+    @property
+    def actual_officer_cost_pence(self) -> int | None:
+        if self.actual_officer_hours is None:
+            return None
+        cost = Decimal(self.actual_officer_hours) * self.officer_hourly_rate_pence
+        return int(cost.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+    @property
+    def actual_cost_pence(self) -> int | None:
+        """What it cost in the end (venue + officer time + other), or None if not recorded."""
+        if self.actual_costs_recorded_at is None:
+            return None
+        return (
+            (self.actual_venue_pence or 0)
+            + (self.actual_officer_cost_pence or 0)
+            + (self.actual_other_pence or 0)
+        )
+
+    @property
+    def reported_cost_pence(self) -> int:
+        """The actual cost once recorded, else the estimate: what reports count."""
+        actual = self.actual_cost_pence
+        return self.estimated_cost_pence if actual is None else actual
 
     def design_gaps(self) -> list[str]:
         """What the event design checklist still lacks (empty when it is complete)."""

@@ -414,6 +414,44 @@ def close_activity(*, actor: User, activity: Activity) -> Activity:
         return _move(activity, "close", actor=actor)
 
 
+#: The statuses in which what an activity cost in the end can be recorded.
+COSTED_STATUSES = (Status.HELD, Status.EVALUATED, Status.CLOSED)
+
+
+def record_actual_costs(
+    *,
+    actor: User,
+    activity: Activity,
+    venue_pence: int,
+    officer_hours: Decimal,
+    other_pence: int,
+) -> Activity:
+    """Record what a held activity cost in the end (venue, officer hours at its rate, other
+    costs), replacing any earlier record; audited. Only its owners may, and only once it is
+    held. Reports use the actual cost instead of the estimate from then on."""
+    _require_editor(actor, activity)
+    if activity.status not in COSTED_STATUSES:
+        raise ValidationError("What it cost can be recorded once it has been held.")
+    if venue_pence < 0 or other_pence < 0 or officer_hours < 0:
+        raise ValidationError("Costs and hours cannot be negative.")
+    with transaction.atomic(), acting_as(actor):
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        locked.actual_venue_pence = venue_pence
+        locked.actual_officer_hours = officer_hours
+        locked.actual_other_pence = other_pence
+        locked.actual_costs_recorded_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "actual_venue_pence",
+                "actual_officer_hours",
+                "actual_other_pence",
+                "actual_costs_recorded_at",
+                "updated_at",
+            ]
+        )
+        return locked
+
+
 def cancel_activity(*, actor: User, activity: Activity, reason: str) -> Activity:
     """Cancel an activity that has not been held, with a reason. If it was published, its
     SEQUENCE goes up and everyone invited is sent a METHOD:CANCEL."""

@@ -19,6 +19,7 @@ urlpatterns = [
         views.registration_cancel,
         name="registration_cancel",
     ),
+    path("activities/<int:pk>/costs/", views.activity_costs, name="activity_costs"),
     path("activities/<int:pk>/attendance/", views.attendance_capture, name="attendance"),
     path(
         "activities/<int:pk>/attendance/walk-in/",

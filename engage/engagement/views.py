@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar as month_calendar
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from engage.engagement.clashes import LONDON, describe_audience
 from engage.engagement.forms import (
     AcceptWarningForm,
     ActivityForm,
+    ActualCostsForm,
     ModeGuideForm,
     ReasonForm,
     VenueForm,
@@ -43,6 +45,7 @@ from engage.engagement.modes import (
     Mode,
     recommend_mode,
 )
+from engage.engagement.templatetags.engagement_tags import pounds
 from engage.market.audience import Audience, contacts_reached, reach
 from engage.market.models import Contact, Level
 
@@ -351,19 +354,24 @@ def _actions_for(user: Any, activity: Activity) -> list[dict[str, str]]:
     return shown
 
 
-def _cost_context(activity: Activity, registered: int) -> dict[str, Any]:
-    """The estimate's parts and its cost per head: per provider who came once the activity is
-    held and attendance was taken, else per person registered."""
-    total = activity.estimated_cost_pence
-    came = selectors.contacts_who_came(activity) if activity.status == Status.HELD else 0
+def _cost_context(activity: Activity, registered: int, user: Any) -> dict[str, Any]:
+    """The estimate's parts, what it cost in the end once recorded, and its cost per head
+    (of the actual cost once recorded, else the estimate): per provider who came once the
+    activity is held and attendance was taken, else per person registered."""
+    total = activity.reported_cost_pence
+    held = activity.status in services.COSTED_STATUSES
+    came = selectors.contacts_who_came(activity) if held else 0
     heads = came or registered
     return {
         "venue": activity.cost_venue_pence,
         "officer": activity.officer_cost_pence,
         "other": activity.cost_other_pence,
-        "total": total,
+        "total": activity.estimated_cost_pence,
+        "actual": activity.actual_cost_pence,
+        "actual_officer": activity.actual_officer_cost_pence,
         "per_attendee": round(total / heads) if heads else None,
         "per_label": f"Per provider who came ({came})" if came else "Per registered attendee",
+        "may_record": held and selectors.is_owner(user, activity),
     }
 
 
@@ -384,7 +392,7 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "reach": reach(audience),
             "audience_text": describe_audience(audience, selectors.reference_names()),
             "counts": counts,
-            "costs": _cost_context(activity, counts["registered"]),
+            "costs": _cost_context(activity, counts["registered"], request.user),
             "gaps": activity.design_gaps(),
             "submission_gaps": services.submission_gaps(activity)
             if activity.status == Status.DRAFT
@@ -752,6 +760,47 @@ def my_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 # --- Attendance (officers) --------------------------------------------------------------------
+
+
+@capability_required(Capability.ACTIVITY_PROPOSE)
+def activity_costs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record what a held activity cost in the end (its owners); prefilled with the estimate."""
+    activity = selectors.get_activity_for_user(request.user, pk)
+    detail = reverse("engagement:activity_detail", args=[activity.pk])
+    if not selectors.is_owner(request.user, activity):
+        raise PermissionDenied(
+            "Only the activity's author, its lead officer or the PEM can do this."
+        )
+    if activity.status not in services.COSTED_STATUSES:
+        messages.error(request, "What it cost can be recorded once it has been held.")
+        return redirect(detail)
+    form = ActualCostsForm.for_activity(activity, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_actual_costs(
+            actor=request.user,
+            activity=activity,
+            venue_pence=form.pence("venue"),
+            officer_hours=form.cleaned_data["officer_hours"] or Decimal("0"),
+            other_pence=form.pence("other"),
+        )
+        messages.success(request, "What it cost is recorded.")
+        return redirect(detail)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": "Record what it cost",
+            "caption": activity.title,
+            "intro": (
+                f"The estimate was {pounds(activity.estimated_cost_pence)}. Officer time is "
+                f"costed at {pounds(activity.officer_hourly_rate_pence)} an hour."
+            ),
+            "submit_label": "Save the costs",
+            "cancel_url": detail,
+            "crumbs": _crumbs(activity.title, detail, "What it cost"),
+        },
+    )
 
 
 @capability_required(Capability.ACTIVITY_PROPOSE)

@@ -1,8 +1,8 @@
 """What held events cost and what providers made of them: cost per provider attendee beside
 mean usefulness, event by event and month by month (the "fewer but better" evidence).
 
-Costs are each activity's own estimate (venue, officer hours at the rate, other costs, as its
-planning record gives them); attendees are the provider contacts recorded as having come. A
+Costs are what each activity cost in the end where that was recorded, else its planning
+record's estimate (venue, officer hours at the rate, other costs); attendees are the provider contacts recorded as having come. A
 cost per head counts only the events whose attendance was taken.
 """
 
@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -22,14 +24,17 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from django.utils import timezone
 
 from engage.engagement.clashes import LONDON
 from engage.engagement.models import Activity, Attendance
+from engage.engagement.services import COSTED_STATUSES
 from engage.feedback.models import USEFULNESS_KEY, EvaluationAnswer
 
 #: The periods a reader can choose, in months back from today.
@@ -46,7 +51,8 @@ def period_start(months: int, today: date | None = None) -> date:
 
 
 def held_events_with_costs(since: date, kind: str = "") -> QuerySet[Activity]:
-    """Held activities from ``since`` on, each annotated with ``cost_pence``, ``attended``
+    """Held activities (evaluated and closed ones too) from ``since`` on, each annotated with ``cost_pence`` (the actual cost
+    once recorded, else the estimate; ``cost_is_actual`` says which), ``attended``
     (provider contacts who came), ``cost_per_attendee_pence`` (None when nobody came) and
     ``usefulness`` (mean of the evaluations' headline score, None when unanswered)."""
     start = datetime.combine(since, time.min, tzinfo=LONDON)
@@ -66,18 +72,31 @@ def held_events_with_costs(since: date, kind: str = "") -> QuerySet[Activity]:
         .annotate(mean=Avg("score"))
         .values("mean")
     )
-    officer = Round(
-        ExpressionWrapper(
-            F("officer_hours") * F("officer_hourly_rate_pence"),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
+
+    def officer_cost(hours: str) -> Any:
+        return Round(
+            ExpressionWrapper(
+                F(hours) * F("officer_hourly_rate_pence"),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            )
         )
+
+    estimate = F("cost_venue_pence") + F("cost_other_pence") + officer_cost("officer_hours")
+    actual = (
+        Coalesce(F("actual_venue_pence"), 0)
+        + Coalesce(F("actual_other_pence"), 0)
+        + Coalesce(officer_cost("actual_officer_hours"), 0, output_field=DecimalField())
     )
-    events = Activity.objects.filter(status=Activity.Status.HELD, starts_at__gte=start)
+    events = Activity.objects.filter(status__in=COSTED_STATUSES, starts_at__gte=start)
     if kind:
         events = events.filter(kind=kind)
     return events.annotate(
+        cost_is_actual=ExpressionWrapper(
+            Q(actual_costs_recorded_at__isnull=False), output_field=BooleanField()
+        ),
         cost_pence=Cast(
-            F("cost_venue_pence") + F("cost_other_pence") + officer, output_field=IntegerField()
+            Case(When(actual_costs_recorded_at__isnull=False, then=actual), default=estimate),
+            output_field=IntegerField(),
         ),
         attended=Coalesce(Subquery(came, output_field=IntegerField()), 0),
         cost_per_attendee_pence=Cast(F("cost_pence"), FloatField()) / NullIf(F("attended"), 0),

@@ -6,6 +6,7 @@ engagement survey with about a hundred invented responses, and feedback turned i
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -239,6 +240,27 @@ def _ensure_meetings(ctx: DemoContext, today: date) -> None:
             )
 
 
+def _record_what_it_cost(ctx: DemoContext, activity: Activity) -> None:
+    """Two leads in three record what a held gathering cost in the end: near the estimate,
+    officer time usually over it."""
+    if ctx.rng.random() > 2 / 3:
+        return
+    activity.actual_venue_pence = round(activity.cost_venue_pence * ctx.rng.uniform(0.9, 1.1))
+    activity.actual_officer_hours = (
+        activity.officer_hours * Decimal(str(round(ctx.rng.uniform(0.9, 1.4), 2)))
+    ).quantize(Decimal("0.01"))
+    activity.actual_other_pence = round(activity.cost_other_pence * ctx.rng.uniform(0.8, 1.3))
+    activity.actual_costs_recorded_at = activity.ends_at + timedelta(days=ctx.rng.randint(1, 10))
+    activity.save(
+        update_fields=[
+            "actual_venue_pence",
+            "actual_officer_hours",
+            "actual_other_pence",
+            "actual_costs_recorded_at",
+        ]
+    )
+
+
 def _take_attendance(ctx: DemoContext, activity: Activity) -> None:
     """The register of a held gathering as its lead would have taken it: most of those
     registered came; of the others, half sent apologies."""
@@ -284,6 +306,7 @@ def _evaluations(ctx: DemoContext, today: date) -> None:
         recorded = Attendance.objects.filter(activity=activity, kind=Attendance.Kind.CONTACT)
         if not recorded.exists():
             _take_attendance(ctx, activity)
+        _record_what_it_cost(ctx, activity)
         contact_ids = list(recorded.filter(attended=True).values_list("contact_id", flat=True))
         if not contact_ids:
             continue

@@ -623,6 +623,7 @@ EVENT_COST_EXPORT = (
     Column("Event", lambda a: a.title),
     Column("Kind", lambda a: a.get_kind_display()),
     Column("Cost (£)", lambda a: _pence_to_pounds(a.cost_pence)),
+    Column("Cost is", lambda a: "actual" if a.cost_is_actual else "estimate"),
     Column("Providers who came", lambda a: a.attended),
     Column("Cost per attendee (£)", lambda a: _pence_to_pounds(a.cost_per_attendee_pence)),
     Column("Mean usefulness (1-5)", lambda a: a.usefulness),

@@ -112,6 +112,8 @@ TABLE: dict[str, Rule] = {
     ),
     # Attendance is captured by officers only (a provider or a councillor cannot).
     "engagement:attendance": Rule(OFFICERS, kwargs=_pk("held_activity")),
+    # Its owners: the PEM, and the officer who leads the held meeting.
+    "engagement:activity_costs": Rule(frozenset({"pem", "officer"}), kwargs=_pk("held_activity")),
     "engagement:attendance_walk_in": Rule(
         OFFICERS, kwargs=_pk("held_activity"), expect=dict.fromkeys(OFFICERS, 405)
     ),
