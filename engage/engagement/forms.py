@@ -38,6 +38,30 @@ def _pounds(pence: int) -> Decimal:
     return (Decimal(pence) / 100).quantize(Decimal("0.01"))
 
 
+def _pounds_field(label: str, help_text: str = "") -> forms.DecimalField:
+    """An optional amount in pounds and pence, not negative."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=9,
+        help_text=help_text,
+    )
+
+
+def _hours_field(help_text: str) -> forms.DecimalField:
+    """Optional officer hours, to the hundredth, not negative."""
+    return forms.DecimalField(
+        label="Officer hours",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=7,
+        help_text=help_text,
+    )
+
+
 class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.user.full_name} ({obj.team.name})"
@@ -188,20 +212,9 @@ class ActivityForm(forms.Form):
     questions = forms.CharField(
         label="Questions to ask", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    cost_venue = forms.DecimalField(
-        label="Venue cost (£)", required=False, min_value=0, decimal_places=2, max_digits=9
-    )
-    officer_hours = forms.DecimalField(
-        label="Officer hours",
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        max_digits=7,
-        help_text="All officers' time together, including preparation.",
-    )
-    cost_other = forms.DecimalField(
-        label="Other costs (£)", required=False, min_value=0, decimal_places=2, max_digits=9
-    )
+    cost_venue = _pounds_field("Venue cost (£)")
+    officer_hours = _hours_field("All officers' time together, including preparation.")
+    cost_other = _pounds_field("Other costs (£)")
     ad_hoc_justification = forms.CharField(
         label="Why is this needed outside the agreed engagement groups?",
         required=False,
@@ -420,25 +433,11 @@ class WalkInForm(forms.Form):
 class ActualCostsForm(forms.Form):
     """What a held activity cost in the end; blank counts as nothing spent."""
 
-    venue = forms.DecimalField(
-        label="Venue (£)", required=False, min_value=0, decimal_places=2, max_digits=9
+    venue = _pounds_field("Venue (£)")
+    officer_hours = _hours_field(
+        "All officers' time together, including preparation and follow-up."
     )
-    officer_hours = forms.DecimalField(
-        label="Officer hours",
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        max_digits=7,
-        help_text="All officers' time together, including preparation and follow-up.",
-    )
-    other = forms.DecimalField(
-        label="Other costs (£)",
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        max_digits=9,
-        help_text="Catering, printing, travel, interpreters.",
-    )
+    other = _pounds_field("Other costs (£)", "Catering, printing, travel, interpreters.")
 
     @classmethod
     def for_activity(cls, activity: Any, data: Any = None) -> ActualCostsForm:
