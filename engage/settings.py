@@ -55,46 +55,35 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Demo County Council")
 
 
-def _safeguarding_urgent_route() -> str:
-    """Where the app tells providers to report a safeguarding concern urgently: the council's
-    own words and number. Shown on portal pages and in emails, so production must set it; the
-    demo's placeholder number is for development only."""
-    configured = env_str("SAFEGUARDING_URGENT_ROUTE")
+def _required_in_production(name: str, development: str, example: str) -> str:
+    """The setting ``name`` from the environment. With DEBUG off (production) it must be set:
+    refuse to start, naming it with an ``example``; in development ``development`` stands in."""
+    configured = env_str(name)
     if configured:
         return configured
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SAFEGUARDING_URGENT_ROUTE must be set when DEBUG is off (production): the "
-            "council's own urgent safeguarding route, e.g. 'If an adult is at immediate risk, "
-            "call 999. To raise a safeguarding concern, call ... (24 hours).'"
+            f"{name} must be set when DEBUG is off (production), e.g. {example}"
         )
-    return (
-        "If an adult is at immediate risk, call 999. To raise a safeguarding concern, call the "
-        "council's adult safeguarding line on 0300 000 0000 (24 hours)."
-    )
+    return development
 
 
-SAFEGUARDING_URGENT_ROUTE = _safeguarding_urgent_route()
-
-
-def _site_url() -> str:
-    """The address people reach Engage at, for the links in emails (portal pages, evaluation
-    and survey links, the unsubscribe link and its List-Unsubscribe header). Production must
-    set it: a default of localhost would send every such link nowhere."""
-    configured = env_str("SITE_URL")
-    if configured:
-        if not configured.startswith(("https://", "http://")):
-            raise ImproperlyConfigured("SITE_URL must start with https:// (or http://)")
-        return configured.rstrip("/")
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SITE_URL must be set when DEBUG is off (production): the address people reach "
-            "Engage at, e.g. https://engage.council.example"
-        )
-    return "http://127.0.0.1:8000"
-
-
-SITE_URL = _site_url()
+# Where the app tells providers to report a safeguarding concern urgently, on portal pages and
+# in emails: the council's own words and number (the placeholder is for development only).
+SAFEGUARDING_URGENT_ROUTE = _required_in_production(
+    "SAFEGUARDING_URGENT_ROUTE",
+    "If an adult is at immediate risk, call 999. To raise a safeguarding concern, call the "
+    "council's adult safeguarding line on 0300 000 0000 (24 hours).",
+    "'If an adult is at immediate risk, call 999. To raise a safeguarding concern, call "
+    "... (24 hours).'",
+)
+# The address people reach Engage at, for the links in emails (portal pages, evaluation and
+# survey links, the unsubscribe link and its List-Unsubscribe header) and calendar feeds.
+SITE_URL = _required_in_production(
+    "SITE_URL", "http://127.0.0.1:8000", "https://engage.council.example"
+).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must start with https:// (or http://)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -265,6 +265,11 @@ class Activity(AudienceFields):
         return gaps
 
 
+#: The statuses of an activity that took place: held, then evaluated, then closed. Its
+#: attendance, evaluations and what it cost belong to these.
+HELD_STATUSES = (Activity.Status.HELD, Activity.Status.EVALUATED, Activity.Status.CLOSED)
+
+
 class StatusChange(models.Model):
     """One step of an activity's lifecycle: who moved it, when, and why (if said)."""
 

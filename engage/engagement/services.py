@@ -27,6 +27,7 @@ from engage.council.models import Officer, PartnerPerson, Team
 from engage.engagement import ics
 from engage.engagement.clashes import LONDON, Slot, format_day
 from engage.engagement.models import (
+    HELD_STATUSES,
     AcceptedWarning,
     Activity,
     CalendarFeed,
@@ -414,10 +415,6 @@ def close_activity(*, actor: User, activity: Activity) -> Activity:
         return _move(activity, "close", actor=actor)
 
 
-#: The statuses in which what an activity cost in the end can be recorded.
-COSTED_STATUSES = (Status.HELD, Status.EVALUATED, Status.CLOSED)
-
-
 def record_actual_costs(
     *,
     actor: User,
@@ -430,7 +427,7 @@ def record_actual_costs(
     costs), replacing any earlier record; audited. Only its owners may, and only once it is
     held. Reports use the actual cost instead of the estimate from then on."""
     _require_editor(actor, activity)
-    if activity.status not in COSTED_STATUSES:
+    if activity.status not in HELD_STATUSES:
         raise ValidationError("What it cost can be recorded once it has been held.")
     if venue_pence < 0 or other_pence < 0 or officer_hours < 0:
         raise ValidationError("Costs and hours cannot be negative.")

@@ -35,7 +35,7 @@ from engage.engagement.forms import (
     VenueForm,
     WalkInForm,
 )
-from engage.engagement.models import Activity, Registration, Venue
+from engage.engagement.models import HELD_STATUSES, Activity, Registration, Venue
 from engage.engagement.modes import (
     KIND_FOR_MECHANISM,
     MODE_DESCRIPTIONS,
@@ -359,7 +359,7 @@ def _cost_context(activity: Activity, registered: int, user: Any) -> dict[str, A
     (of the actual cost once recorded, else the estimate): per provider who came once the
     activity is held and attendance was taken, else per person registered."""
     total = activity.reported_cost_pence
-    held = activity.status in services.COSTED_STATUSES
+    held = activity.status in HELD_STATUSES
     came = selectors.contacts_who_came(activity) if held else 0
     heads = came or registered
     return {
@@ -771,20 +771,24 @@ def activity_costs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "Only the activity's author, its lead officer or the PEM can do this."
         )
-    if activity.status not in services.COSTED_STATUSES:
+    if activity.status not in HELD_STATUSES:
         messages.error(request, "What it cost can be recorded once it has been held.")
         return redirect(detail)
     form = ActualCostsForm.for_activity(activity, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_actual_costs(
-            actor=request.user,
-            activity=activity,
-            venue_pence=form.pence("venue"),
-            officer_hours=form.cleaned_data["officer_hours"] or Decimal("0"),
-            other_pence=form.pence("other"),
-        )
-        messages.success(request, "What it cost is recorded.")
-        return redirect(detail)
+        try:
+            services.record_actual_costs(
+                actor=request.user,
+                activity=activity,
+                venue_pence=form.pence("venue"),
+                officer_hours=form.cleaned_data["officer_hours"] or Decimal("0"),
+                other_pence=form.pence("other"),
+            )
+        except ValidationError as error:  # e.g. its status changed meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, "What it cost is recorded.")
+            return redirect(detail)
     return render(
         request,
         "core/form_page.html",

@@ -14,10 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
-    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -26,16 +24,14 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, Round
 from django.utils import timezone
 
 from engage.engagement.clashes import LONDON
-from engage.engagement.models import Activity, Attendance
-from engage.engagement.services import COSTED_STATUSES
-from engage.feedback.models import USEFULNESS_KEY, EvaluationAnswer
+from engage.engagement.models import HELD_STATUSES, Activity
+from engage.feedback.selectors import count_who_came, mean_usefulness
 
 #: The periods a reader can choose, in months back from today.
 PERIODS = (3, 6, 12, 24)
@@ -56,22 +52,6 @@ def held_events_with_costs(since: date, kind: str = "") -> QuerySet[Activity]:
     (provider contacts who came), ``cost_per_attendee_pence`` (None when nobody came) and
     ``usefulness`` (mean of the evaluations' headline score, None when unanswered)."""
     start = datetime.combine(since, time.min, tzinfo=LONDON)
-    came = (
-        Attendance.objects.filter(
-            activity=OuterRef("pk"), kind=Attendance.Kind.CONTACT, attended=True
-        )
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    usefulness = (
-        EvaluationAnswer.objects.filter(
-            response__activity=OuterRef("pk"), question__key=USEFULNESS_KEY, score__isnull=False
-        )
-        .values("response__activity")
-        .annotate(mean=Avg("score"))
-        .values("mean")
-    )
 
     def officer_cost(hours: str) -> Any:
         return Round(
@@ -87,7 +67,7 @@ def held_events_with_costs(since: date, kind: str = "") -> QuerySet[Activity]:
         + Coalesce(F("actual_other_pence"), 0)
         + Coalesce(officer_cost("actual_officer_hours"), 0, output_field=DecimalField())
     )
-    events = Activity.objects.filter(status__in=COSTED_STATUSES, starts_at__gte=start)
+    events = Activity.objects.filter(status__in=HELD_STATUSES, starts_at__gte=start)
     if kind:
         events = events.filter(kind=kind)
     return events.annotate(
@@ -98,9 +78,9 @@ def held_events_with_costs(since: date, kind: str = "") -> QuerySet[Activity]:
             Case(When(actual_costs_recorded_at__isnull=False, then=actual), default=estimate),
             output_field=IntegerField(),
         ),
-        attended=Coalesce(Subquery(came, output_field=IntegerField()), 0),
+        attended=count_who_came(OuterRef("pk")),
         cost_per_attendee_pence=Cast(F("cost_pence"), FloatField()) / NullIf(F("attended"), 0),
-        usefulness=Subquery(usefulness, output_field=FloatField()),
+        usefulness=mean_usefulness(OuterRef("pk")),
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from engage.core.demo import DemoContext
 from engage.council.models import Officer
 from engage.engagement.clashes import LONDON
-from engage.engagement.models import Activity, Attendance, Registration
+from engage.engagement.models import HELD_STATUSES, Activity, Attendance, Registration
 from engage.engagement.modes import GATHERING_KINDS, Kind, Mechanism, Mode
 from engage.feedback.models import (
     EvaluationAnswer,
@@ -38,7 +38,7 @@ from engage.feedback.services import outcome_lines
 from engage.groups.models import Action, ActionStatus, EngagementGroup, GroupStatus, Meeting
 from engage.market.models import Contact
 
-HELD = (Activity.Status.HELD, Activity.Status.EVALUATED, Activity.Status.CLOSED)
+HELD = HELD_STATUSES  # of the activities this demo evaluates
 
 WORKED = [
     "Hearing directly from commissioners about the fee uplift.",

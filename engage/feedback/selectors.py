@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
-from engage.engagement.models import Activity, Attendance, Registration
+from engage.engagement.models import HELD_STATUSES, Activity, Attendance, Registration
 from engage.feedback.models import (
     USEFULNESS_KEY,
     EvaluationAnswer,
@@ -47,8 +47,6 @@ from engage.feedback.models import (
     SurveyResponse,
 )
 from engage.groups.models import ActionStatus, EngagementGroup, Meeting
-
-HELD_STATUSES = (Activity.Status.HELD, Activity.Status.EVALUATED, Activity.Status.CLOSED)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -180,6 +178,27 @@ def _count_of(queryset: QuerySet[Any], key: str = "activity_id") -> Any:
     )
 
 
+def count_who_came(activity: Any) -> Any:
+    """How many provider contacts came to ``activity`` (an ``OuterRef``), as a subquery."""
+    return _count_of(
+        Attendance.objects.filter(activity_id=activity, kind=Attendance.Kind.CONTACT, attended=True)
+    )
+
+
+def mean_usefulness(activity: Any) -> Subquery:
+    """The mean headline score of ``activity``'s (an ``OuterRef``) evaluations, as a
+    subquery; None when nobody answered it."""
+    return Subquery(
+        EvaluationAnswer.objects.filter(
+            response__activity_id=activity, question__key=USEFULNESS_KEY, score__isnull=False
+        )
+        .order_by()
+        .values("response__activity_id")
+        .annotate(mean=Avg("score"))
+        .values("mean")[:1]
+    )
+
+
 def held_meetings(groups: QuerySet[EngagementGroup] | None = None) -> QuerySet[Meeting]:
     """Held meetings with attendance and evaluation counts, oldest first (one query)."""
     meetings = Meeting.objects.filter(activity__status__in=HELD_STATUSES)
@@ -195,11 +214,7 @@ def _with_trend_figures(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
         registered=_count_of(
             Registration.objects.filter(activity_id=activity, status=Registration.Status.REGISTERED)
         ),
-        attended=_count_of(
-            Attendance.objects.filter(
-                activity_id=activity, kind=Attendance.Kind.CONTACT, attended=True
-            )
-        ),
+        attended=count_who_came(activity),
         contacts_recorded=_count_of(
             Attendance.objects.filter(activity_id=activity, kind=Attendance.Kind.CONTACT)
         ),
@@ -207,17 +222,7 @@ def _with_trend_figures(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
         answered=_count_of(
             EvaluationInvitation.objects.filter(activity_id=activity, responded_at__isnull=False)
         ),
-        usefulness=Subquery(
-            EvaluationAnswer.objects.filter(
-                response__activity_id=activity,
-                question__key=USEFULNESS_KEY,
-                score__isnull=False,
-            )
-            .order_by()
-            .values("response__activity_id")
-            .annotate(mean=Avg("score"))
-            .values("mean")[:1]
-        ),
+        usefulness=mean_usefulness(activity),
     )
 
 

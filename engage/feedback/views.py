@@ -28,7 +28,8 @@ from engage.core.listing import (
     pk_path,
     sort_queryset,
 )
-from engage.feedback import selectors, services
+from engage.engagement.modes import Kind
+from engage.feedback import costs, selectors, services
 from engage.feedback.forms import (
     ActionForm,
     EvaluationForm,
@@ -634,9 +635,6 @@ EVENT_COST_EXPORT = (
 def event_costs(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """What held events cost per provider who came, beside how useful they found them: totals,
     a month-by-month chart with its table, and every event (sortable, paged, exportable)."""
-    from engage.engagement.modes import Kind
-    from engage.feedback import costs
-
     raw_months = request.GET.get("months", "")
     months = int(raw_months) if raw_months.isdigit() else costs.DEFAULT_PERIOD
     if months not in costs.PERIODS:

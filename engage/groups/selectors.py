@@ -103,7 +103,6 @@ COUNTED_STATUSES = (
     Activity.Status.CLOSED,
 )
 #: A meeting whose attendance was recorded: held, evaluated or closed.
-HELD_STATUSES = (Activity.Status.HELD, Activity.Status.EVALUATED, Activity.Status.CLOSED)
 
 
 def year_ago(now: datetime) -> datetime:

@@ -29,14 +29,14 @@ from django.utils import timezone
 
 from engage.core import data_versions
 from engage.core.working_days import add_working_days, local_date
-from engage.engagement.models import Activity, Attendance
+from engage.engagement.models import HELD_STATUSES, Activity, Attendance
 from engage.groups.models import (
     EngagementGroup,
     ForwardPlanItem,
     GroupStatus,
     Meeting,
 )
-from engage.groups.selectors import COUNTED_STATUSES, HELD_STATUSES, year_ago
+from engage.groups.selectors import COUNTED_STATUSES, year_ago
 from engage.groups.services import add_months
 
 

@@ -10,7 +10,7 @@ answer 404 through the ``get_<thing>_for_user`` helpers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -547,13 +547,13 @@ def personal_data_of_contact(contact: Contact) -> dict[str, Any]:
             "provider": {"id": contact.provider_id, "name": contact.provider.name},
             "works_at": [{"id": s.pk, "name": s.name} for s in contact.services.all()],
             "email_consent": contact.email_consent,
-            "email_consent_changed_at": _iso(contact.email_consent_at),
+            "email_consent_changed_at": personal_data.iso(contact.email_consent_at),
             "unsubscribed": contact.unsubscribed,
-            "unsubscribed_at": _iso(contact.unsubscribed_at),
+            "unsubscribed_at": personal_data.iso(contact.unsubscribed_at),
             "still_works_there": contact.is_active,
-            "erased_at": _iso(contact.erased_at),
-            "created_at": _iso(contact.created_at),
-            "updated_at": _iso(contact.updated_at),
+            "erased_at": personal_data.iso(contact.erased_at),
+            "created_at": personal_data.iso(contact.created_at),
+            "updated_at": personal_data.iso(contact.updated_at),
         },
         "sign_in": None,
         "audit_trail": {"contact": _audit_entries(contact)},
@@ -564,14 +564,10 @@ def personal_data_of_contact(contact: Contact) -> dict[str, Any]:
             "full_name": user.full_name,
             "role": user.get_role_display(),
             "active": user.is_active,
-            "joined": _iso(user.date_joined),
-            "last_sign_in": _iso(user.last_login),
+            "joined": personal_data.iso(user.date_joined),
+            "last_sign_in": personal_data.iso(user.last_login),
         }
         data["audit_trail"]["sign_in"] = _audit_entries(user)
     for holder in personal_data.HOLDERS:  # what the other apps hold about them
         data[holder.section] = holder.export(contact)
     return data
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

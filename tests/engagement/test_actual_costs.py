@@ -127,3 +127,15 @@ def test_only_its_owners_may_record_what_it_cost(
     assert _post(client_for(pem), held, "1", "0", "0").status_code == 302  # the PEM may
     held.refresh_from_db()
     assert held.actual_cost_pence == 100
+
+
+def test_a_refusal_from_the_service_comes_back_on_the_form_with_what_was_typed(
+    client_for: Any, officer: Any, held: Activity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**kwargs: Any) -> None:
+        raise ValidationError("What it cost can be recorded once it has been held.")
+
+    monkeypatch.setattr(services, "record_actual_costs", refuse)
+    response = _post(client_for(officer), held, "80.00", "3", "12.50")
+    assert response.status_code == 200
+    assert "once it has been held" in response.text and 'value="12.50"' in response.text
